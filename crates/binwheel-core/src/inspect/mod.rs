@@ -1,0 +1,1 @@
+//! Binary inspection: bytes in, facts out. (Being written.)

@@ -1,0 +1,20 @@
+//! binwheel-core: every rule of the binwheel build backend, with no Python in it.
+//!
+//! The one-way path: `pyproject.toml` is read once into a [`project::Project`]
+//! (typed, validated, spans kept); for one [`target::Target`] it becomes a
+//! [`plan::Plan`] (files, modes, tags, metadata); a writer turns the plan into
+//! a wheel, an sdist or a listing. Binaries are read by [`inspect`] into facts
+//! and [`tags`] turns facts into platform tags. The PyO3 crate and the Python
+//! shim only forward to [`backend`] and [`cli`].
+
+pub mod error;
+pub mod inspect;
+pub mod metadata;
+pub mod tags;
+pub mod target;
+pub mod toml;
+
+pub use error::{Error, Result};
+
+/// binwheel's own version, written into `WHEEL` as the generator.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,1 @@
+//! [project] (PEP 621) -> Core Metadata. (Being written.)

@@ -1,0 +1,1 @@
+//! Facts -> platform tags; tags vs facts -> problems. (Being written.)

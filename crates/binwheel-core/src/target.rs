@@ -1,0 +1,309 @@
+//! Targets: which OS and architecture a wheel is for.
+//!
+//! Owns target names and their aliases (`linux-x86_64`, Go's `linux-amd64`,
+//! Rust's `x86_64-unknown-linux-gnu`), host detection, and the placeholder
+//! values a target gives (`{goos}`, `{rust_target}`, `{exe}`, …). It knows no
+//! configuration and no tags; tags come from `tags`, which reads the binary.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Os {
+    Linux,
+    Macos,
+    Windows,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Arch {
+    X86_64,
+    Aarch64,
+    /// 32-bit x86 (`i686`, Go's `386`).
+    X86,
+    Armv7,
+    Riscv64,
+    Ppc64le,
+    S390x,
+    /// macOS fat binary with x86_64 and arm64 slices.
+    Universal2,
+}
+
+/// One OS + architecture pair.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Target {
+    pub os: Os,
+    pub arch: Arch,
+}
+
+impl Os {
+    pub const ALL: [Os; 3] = [Os::Linux, Os::Macos, Os::Windows];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Os::Linux => "linux",
+            Os::Macos => "macos",
+            Os::Windows => "windows",
+        }
+    }
+
+    pub fn goos(self) -> &'static str {
+        match self {
+            Os::Linux => "linux",
+            Os::Macos => "darwin",
+            Os::Windows => "windows",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Os> {
+        Some(match s {
+            "linux" | "manylinux" | "musllinux" => Os::Linux,
+            "macos" | "darwin" | "macosx" | "osx" | "apple" => Os::Macos,
+            "windows" | "win" | "win32" | "win64" => Os::Windows,
+            _ => return None,
+        })
+    }
+}
+
+impl Arch {
+    pub const ALL: [Arch; 8] = [
+        Arch::X86_64,
+        Arch::Aarch64,
+        Arch::X86,
+        Arch::Armv7,
+        Arch::Riscv64,
+        Arch::Ppc64le,
+        Arch::S390x,
+        Arch::Universal2,
+    ];
+
+    fn parse(s: &str) -> Option<Arch> {
+        Some(match s {
+            "x86_64" | "amd64" | "x64" | "x86-64" => Arch::X86_64,
+            "aarch64" | "arm64" => Arch::Aarch64,
+            "x86" | "i686" | "i386" | "386" | "i586" => Arch::X86,
+            "armv7" | "armv7l" | "arm" | "armhf" => Arch::Armv7,
+            "riscv64" | "riscv64gc" => Arch::Riscv64,
+            "ppc64le" | "powerpc64le" => Arch::Ppc64le,
+            "s390x" => Arch::S390x,
+            "universal2" | "universal" => Arch::Universal2,
+            _ => return None,
+        })
+    }
+
+    /// Go's GOARCH, if Go has one for this architecture.
+    pub fn goarch(self) -> Option<&'static str> {
+        Some(match self {
+            Arch::X86_64 => "amd64",
+            Arch::Aarch64 => "arm64",
+            Arch::X86 => "386",
+            Arch::Armv7 => "arm",
+            Arch::Riscv64 => "riscv64",
+            Arch::Ppc64le => "ppc64le",
+            Arch::S390x => "s390x",
+            Arch::Universal2 => return None,
+        })
+    }
+}
+
+impl Target {
+    pub fn new(os: Os, arch: Arch) -> Self {
+        Target { os, arch }
+    }
+
+    /// The machine binwheel itself runs on.
+    pub fn host() -> Option<Target> {
+        let os = match std::env::consts::OS {
+            "linux" => Os::Linux,
+            "macos" => Os::Macos,
+            "windows" => Os::Windows,
+            _ => return None,
+        };
+        let arch = match std::env::consts::ARCH {
+            "x86_64" => Arch::X86_64,
+            "aarch64" => Arch::Aarch64,
+            "x86" => Arch::X86,
+            "arm" => Arch::Armv7,
+            "riscv64" => Arch::Riscv64,
+            "powerpc64" if cfg!(target_endian = "little") => Arch::Ppc64le,
+            "s390x" => Arch::S390x,
+            _ => return None,
+        };
+        Some(Target { os, arch })
+    }
+
+    /// Whether this pair exists as a platform (e.g. there is no universal2 Linux).
+    pub fn is_valid(self) -> bool {
+        match (self.os, self.arch) {
+            (Os::Macos, a) => matches!(a, Arch::X86_64 | Arch::Aarch64 | Arch::Universal2),
+            (Os::Windows, a) => matches!(a, Arch::X86_64 | Arch::Aarch64 | Arch::X86),
+            (Os::Linux, a) => a != Arch::Universal2,
+        }
+    }
+
+    /// Parse `<os>-<arch>` (either order of Go/our spellings) or a Rust target triple.
+    pub fn parse(name: &str) -> Option<Target> {
+        let lower = name.trim().to_ascii_lowercase();
+        let parts: Vec<&str> = lower.split(['-', '/']).collect();
+        let target = match parts.as_slice() {
+            [os, arch] => {
+                if let (Some(os), Some(arch)) = (Os::parse(os), Arch::parse(arch)) {
+                    Target { os, arch }
+                } else if let (Some(arch), Some(os)) = (Arch::parse(os), Os::parse(arch)) {
+                    Target { os, arch }
+                } else {
+                    return None;
+                }
+            }
+            // Rust triples: arch-vendor-os[-env]
+            [arch, _vendor, os, rest @ ..] if rest.len() <= 1 => {
+                let arch = Arch::parse(arch)?;
+                let os = Os::parse(os)?;
+                Target { os, arch }
+            }
+            _ => return None,
+        };
+        target.is_valid().then_some(target)
+    }
+
+    /// Canonical name: `linux-x86_64`, `linux-aarch64`, `macos-arm64`, `windows-x86`.
+    pub fn name(self) -> String {
+        format!("{}-{}", self.os.name(), self.arch_name())
+    }
+
+    /// The `{arch}` placeholder: Apple and Microsoft say arm64, Linux says aarch64.
+    pub fn arch_name(self) -> &'static str {
+        match (self.os, self.arch) {
+            (Os::Linux, Arch::Aarch64) => "aarch64",
+            (_, Arch::Aarch64) => "arm64",
+            (_, Arch::X86_64) => "x86_64",
+            (Os::Windows, Arch::X86) => "x86",
+            (_, Arch::X86) => "i686",
+            (_, Arch::Armv7) => "armv7l",
+            (_, Arch::Riscv64) => "riscv64",
+            (_, Arch::Ppc64le) => "ppc64le",
+            (_, Arch::S390x) => "s390x",
+            (_, Arch::Universal2) => "universal2",
+        }
+    }
+
+    /// `.exe` for Windows, empty elsewhere.
+    pub fn exe_suffix(self) -> &'static str {
+        if self.os == Os::Windows {
+            ".exe"
+        } else {
+            ""
+        }
+    }
+
+    /// The Rust target triple conventionally used for this target.
+    pub fn rust_target(self) -> &'static str {
+        match (self.os, self.arch) {
+            (Os::Linux, Arch::X86_64) => "x86_64-unknown-linux-gnu",
+            (Os::Linux, Arch::Aarch64) => "aarch64-unknown-linux-gnu",
+            (Os::Linux, Arch::X86) => "i686-unknown-linux-gnu",
+            (Os::Linux, Arch::Armv7) => "armv7-unknown-linux-gnueabihf",
+            (Os::Linux, Arch::Riscv64) => "riscv64gc-unknown-linux-gnu",
+            (Os::Linux, Arch::Ppc64le) => "powerpc64le-unknown-linux-gnu",
+            (Os::Linux, Arch::S390x) => "s390x-unknown-linux-gnu",
+            (Os::Macos, Arch::X86_64) => "x86_64-apple-darwin",
+            (Os::Macos, Arch::Aarch64) => "aarch64-apple-darwin",
+            (Os::Macos, _) => "universal2-apple-darwin",
+            (Os::Windows, Arch::X86_64) => "x86_64-pc-windows-msvc",
+            (Os::Windows, Arch::Aarch64) => "aarch64-pc-windows-msvc",
+            (Os::Windows, _) => "i686-pc-windows-msvc",
+            (Os::Linux, Arch::Universal2) => "universal2-unknown-linux",
+        }
+    }
+
+    /// Every valid target, for messages and `--all-targets` listings.
+    pub fn all() -> Vec<Target> {
+        let mut all = Vec::new();
+        for os in Os::ALL {
+            for arch in Arch::ALL {
+                let t = Target { os, arch };
+                if t.is_valid() {
+                    all.push(t);
+                }
+            }
+        }
+        all
+    }
+}
+
+impl fmt::Display for Target {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(s: &str) -> Target {
+        Target::parse(s).unwrap_or_else(|| panic!("{s} should parse"))
+    }
+
+    #[test]
+    fn our_names() {
+        assert_eq!(t("linux-x86_64"), Target::new(Os::Linux, Arch::X86_64));
+        assert_eq!(t("linux-aarch64"), Target::new(Os::Linux, Arch::Aarch64));
+        assert_eq!(t("macos-arm64"), Target::new(Os::Macos, Arch::Aarch64));
+        assert_eq!(
+            t("macos-universal2"),
+            Target::new(Os::Macos, Arch::Universal2)
+        );
+        assert_eq!(t("windows-x86"), Target::new(Os::Windows, Arch::X86));
+        assert_eq!(t("linux-riscv64"), Target::new(Os::Linux, Arch::Riscv64));
+    }
+
+    #[test]
+    fn go_and_rust_aliases() {
+        assert_eq!(t("linux-amd64"), t("linux-x86_64"));
+        assert_eq!(t("darwin-arm64"), t("macos-arm64"));
+        assert_eq!(t("windows-amd64"), t("windows-x86_64"));
+        assert_eq!(t("windows-386"), t("windows-x86"));
+        assert_eq!(t("x86_64-unknown-linux-gnu"), t("linux-x86_64"));
+        assert_eq!(t("x86_64-unknown-linux-musl"), t("linux-x86_64"));
+        assert_eq!(t("aarch64-apple-darwin"), t("macos-arm64"));
+        assert_eq!(t("x86_64-pc-windows-msvc"), t("windows-x86_64"));
+        assert_eq!(t("i686-pc-windows-gnu"), t("windows-x86"));
+    }
+
+    #[test]
+    fn rejects_nonsense() {
+        for bad in [
+            "linux",
+            "linux-sparc",
+            "macos-riscv64",
+            "linux-universal2",
+            "",
+            "a-b-c-d-e",
+        ] {
+            assert_eq!(Target::parse(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn canonical_names_round_trip() {
+        for target in Target::all() {
+            assert_eq!(Target::parse(&target.name()), Some(target));
+            assert_eq!(
+                Target::parse(target.rust_target()),
+                Some(target),
+                "{target}"
+            );
+        }
+    }
+
+    #[test]
+    fn placeholders() {
+        let w = t("windows-arm64");
+        assert_eq!(w.exe_suffix(), ".exe");
+        assert_eq!(w.arch.goarch(), Some("arm64"));
+        assert_eq!(w.os.goos(), "windows");
+        assert_eq!(t("macos-x86_64").os.goos(), "darwin");
+        assert_eq!(t("linux-aarch64").arch_name(), "aarch64");
+        assert_eq!(t("macos-aarch64").arch_name(), "arm64");
+    }
+}
