@@ -9,10 +9,13 @@
 
 pub mod error;
 pub mod inspect;
+pub mod locator;
 pub mod metadata;
+pub mod settings;
 pub mod tags;
 pub mod target;
 pub mod toml;
+pub mod write;
 
 pub use error::{Error, Result};
 

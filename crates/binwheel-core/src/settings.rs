@@ -1,0 +1,530 @@
+//! `[tool.binwheel]`: the backend's own configuration, typed and validated.
+//!
+//! Owns the names, types and rules of every `tool.binwheel` key. The doc
+//! comments on these fields are the reference documentation
+//! (`docs/configuration.md` mirrors them). It reads through `toml::Table`, so
+//! every error carries the key's line and column. It knows nothing about
+//! [project] metadata, archives or binary formats.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use crate::error::Result;
+use crate::target::Target;
+use crate::toml::{Spanned, Table};
+
+/// All of `[tool.binwheel]`.
+#[derive(Debug, Clone, Default)]
+pub struct Settings {
+    /// `package`: the import package that receives `_bin/`. Default: the
+    /// project name normalized to an identifier (`hello-server` → `hello_server`).
+    pub package: Option<Spanned<String>>,
+    /// `[[tool.binwheel.binary]]`: one or more executables to ship.
+    pub binaries: Vec<BinarySettings>,
+    /// `[tool.binwheel.targets]`: the release matrix. Empty means "any target".
+    pub targets: Vec<TargetSettings>,
+    /// `compression-level`: deflate level 0–9 for wheel entries (0 = stored).
+    pub compression_level: Option<Spanned<u32>>,
+    /// `sdist-include`: globs (relative to the project) added to the sdist
+    /// even when VCS-ignored.
+    pub sdist_include: Vec<Spanned<String>>,
+    /// `sdist-exclude`: globs removed from the sdist.
+    pub sdist_exclude: Vec<Spanned<String>>,
+}
+
+/// One `[[tool.binwheel.binary]]` entry.
+#[derive(Debug, Clone)]
+pub struct BinarySettings {
+    /// `name`: the installed file name, without `.exe` (added for Windows targets).
+    pub name: Spanned<String>,
+    /// `path`: where the prebuilt file for a target is, relative to the project,
+    /// with placeholders such as `{target}` and `{exe}`.
+    pub path: Spanned<String>,
+    /// `script`: a console command of this name runs the binary.
+    pub script: Option<Spanned<String>>,
+    /// Where this entry starts, for errors about the entry as a whole.
+    pub span: Option<Range<usize>>,
+}
+
+/// One `[tool.binwheel.targets]` entry.
+#[derive(Debug, Clone)]
+pub struct TargetSettings {
+    /// The key as written (`linux-amd64`); it is the `{target}` placeholder.
+    pub key: Spanned<String>,
+    pub target: Target,
+    /// `tag`: a pinned platform tag set, checked against the binary.
+    pub tag: Option<Spanned<String>>,
+    /// `manylinux`: glibc floor for manylinux tags, e.g. `"2_28"`.
+    pub manylinux: Option<Spanned<(u32, u32)>>,
+    /// `musllinux`: musl floor for musllinux tags, e.g. `"1_2"`.
+    pub musllinux: Option<Spanned<(u32, u32)>>,
+    /// `allow-libraries`: shared libraries the binary may need beyond the manylinux policy.
+    pub allow_libraries: Vec<String>,
+}
+
+impl Settings {
+    /// Read `[tool.binwheel]` (None when the table is absent).
+    pub fn read(table: Option<Table<'_>>) -> Result<Settings> {
+        let Some(table) = table else {
+            return Ok(Settings::default());
+        };
+        let package = table.str("package")?;
+        if let Some(p) = &package {
+            if !is_identifier(&p.value) {
+                return Err(table.file().error(
+                    p.span.clone(),
+                    format!(
+                        "`tool.binwheel.package` must be a Python import name, found {:?}",
+                        p.value
+                    ),
+                    Some("use letters, digits and underscores, e.g. package = \"hello\"".into()),
+                ));
+            }
+        }
+        let mut binaries = Vec::new();
+        for entry in table.tables("binary")? {
+            binaries.push(BinarySettings::read(entry)?);
+        }
+        if binaries.is_empty() {
+            return Err(table.error(
+                "[tool.binwheel] declares no binary",
+                Some(
+                    "add one:\n\n    [[tool.binwheel.binary]]\n    name = \"hello\"\n    path = \"bin/{target}/hello{exe}\""
+                        .into(),
+                ),
+            ));
+        }
+        for (i, b) in binaries.iter().enumerate() {
+            if let Some(first) = binaries[..i]
+                .iter()
+                .find(|o| o.name.value.eq_ignore_ascii_case(&b.name.value))
+            {
+                return Err(table.file().error(
+                    b.name.span.clone(),
+                    format!(
+                        "two binaries are named {:?} (the first is {:?})",
+                        b.name.value, first.name.value
+                    ),
+                    Some("each binary needs its own installed name".into()),
+                ));
+            }
+            if let Some(script) = &b.script {
+                if let Some(other) = binaries[..i]
+                    .iter()
+                    .find(|o| o.script.as_ref().map(|s| &s.value) == Some(&script.value))
+                {
+                    return Err(table.file().error(
+                        script.span.clone(),
+                        format!(
+                            "script {:?} is already the command of binary {:?}",
+                            script.value, other.name.value
+                        ),
+                        None,
+                    ));
+                }
+            }
+        }
+        let mut targets: Vec<TargetSettings> = Vec::new();
+        if let Some(t) = table.table("targets")? {
+            for (key, field) in t.entries() {
+                let settings = TargetSettings::read(key, field.as_table()?)?;
+                if let Some(first) = targets.iter().find(|o| o.target == settings.target) {
+                    return Err(table.file().error(
+                        settings.key.span.clone(),
+                        format!(
+                            "targets {:?} and {:?} are the same target ({})",
+                            first.key.value, settings.key.value, settings.target
+                        ),
+                        Some("keep one of them".into()),
+                    ));
+                }
+                targets.push(settings);
+            }
+        }
+        let compression_level = match table.get("compression-level") {
+            None => None,
+            Some(field) => {
+                let level = field.as_integer()?;
+                if !(0..=9).contains(&level.value) {
+                    return Err(field.error(
+                        format!(
+                            "`tool.binwheel.compression-level` must be between 0 and 9, found {}",
+                            level.value
+                        ),
+                        Some("0 stores without compression, 9 is the smallest and slowest".into()),
+                    ));
+                }
+                Some(Spanned::new(level.value as u32, level.span))
+            }
+        };
+        let sdist_include = table.string_list("sdist-include")?.unwrap_or_default();
+        let sdist_exclude = table.string_list("sdist-exclude")?.unwrap_or_default();
+        table.finish()?;
+        Ok(Settings {
+            package,
+            binaries,
+            targets,
+            compression_level,
+            sdist_include,
+            sdist_exclude,
+        })
+    }
+
+    /// The configured entry for `target`, if any.
+    pub fn target(&self, target: Target) -> Option<&TargetSettings> {
+        self.targets.iter().find(|t| t.target == target)
+    }
+
+    /// Configured targets by canonical name, for listings.
+    pub fn target_names(&self) -> BTreeMap<String, Target> {
+        self.targets
+            .iter()
+            .map(|t| (t.key.value.clone(), t.target))
+            .collect()
+    }
+}
+
+impl BinarySettings {
+    fn read(table: Table<'_>) -> Result<BinarySettings> {
+        let name = table.required_str(
+            "name",
+            "give the binary a name, e.g. name = \"hello\" (installed as <package>/_bin/hello)",
+        )?;
+        check_binary_name(&table, &name)?;
+        let path = table.required_str(
+            "path",
+            "say where the prebuilt file is, e.g. path = \"bin/{target}/hello{exe}\"",
+        )?;
+        check_template(&table, &path, "path")?;
+        let script = table.str("script")?;
+        if let Some(s) = &script {
+            if !is_command_name(&s.value) {
+                return Err(table.file().error(
+                    s.span.clone(),
+                    format!("{:?} is not a valid command name for `script`", s.value),
+                    Some("use letters, digits, `-`, `_` and `.`, e.g. script = \"hello\"".into()),
+                ));
+            }
+        }
+        let span = table.span();
+        table.finish()?;
+        Ok(BinarySettings {
+            name,
+            path,
+            script,
+            span,
+        })
+    }
+}
+
+impl TargetSettings {
+    fn read(key: Spanned<String>, table: Table<'_>) -> Result<TargetSettings> {
+        let Some(target) = Target::parse(&key.value) else {
+            return Err(table.file().error(
+                key.span.clone(),
+                format!("unknown target {:?} in [tool.binwheel.targets]", key.value),
+                Some(format!(
+                    "targets are <os>-<arch>: {}",
+                    Target::all()
+                        .iter()
+                        .map(|t| t.name())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            ));
+        };
+        let tag = table.str("tag")?;
+        if let Some(tag) = &tag {
+            if tag.value.is_empty()
+                || tag.value.contains('-')
+                || !tag
+                    .value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
+            {
+                return Err(table.file().error(
+                    tag.span.clone(),
+                    format!("{:?} is not a platform tag", tag.value),
+                    Some(
+                        "write only the platform part, e.g. tag = \"manylinux_2_17_aarch64\""
+                            .into(),
+                    ),
+                ));
+            }
+        }
+        let manylinux = read_floor(&table, "manylinux", "2_28")?;
+        let musllinux = read_floor(&table, "musllinux", "1_2")?;
+        let allow_libraries = table
+            .string_list("allow-libraries")?
+            .unwrap_or_default()
+            .into_iter()
+            .map(|s| s.value)
+            .collect();
+        table.finish()?;
+        Ok(TargetSettings {
+            key,
+            target,
+            tag,
+            manylinux,
+            musllinux,
+            allow_libraries,
+        })
+    }
+}
+
+fn read_floor(table: &Table<'_>, key: &str, example: &str) -> Result<Option<Spanned<(u32, u32)>>> {
+    let Some(value) = table.str(key)? else {
+        return Ok(None);
+    };
+    let parsed = value
+        .value
+        .split_once(['_', '.'])
+        .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)));
+    match parsed {
+        Some(v) => Ok(Some(Spanned::new(v, value.span))),
+        None => Err(table.file().error(
+            value.span.clone(),
+            format!(
+                "`{key}` must be a version like {example:?}, found {:?}",
+                value.value
+            ),
+            None,
+        )),
+    }
+}
+
+/// Placeholders that `path` (and later `build`/`url`) may use.
+pub const PLACEHOLDERS: &[&str] = &[
+    "target",
+    "os",
+    "arch",
+    "goos",
+    "goarch",
+    "rust_target",
+    "exe",
+    "version",
+];
+
+fn check_template(table: &Table<'_>, value: &Spanned<String>, key: &str) -> Result<()> {
+    let mut rest = value.value.as_str();
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            return Err(table.file().error(
+                value.span.clone(),
+                format!("`{key}` has an unclosed `{{`"),
+                Some(format!("placeholders are {}", placeholder_list())),
+            ));
+        };
+        let name = &rest[open + 1..open + close];
+        if !PLACEHOLDERS.contains(&name) {
+            let hint = match crate::error::did_you_mean(name, PLACEHOLDERS.iter().copied()) {
+                Some(s) => format!(
+                    "did you mean {{{s}}}? placeholders are {}",
+                    placeholder_list()
+                ),
+                None => format!("placeholders are {}", placeholder_list()),
+            };
+            return Err(table.file().error(
+                value.span.clone(),
+                format!("`{key}` uses an unknown placeholder {{{name}}}"),
+                Some(hint),
+            ));
+        }
+        rest = &rest[open + close + 1..];
+    }
+    Ok(())
+}
+
+fn placeholder_list() -> String {
+    PLACEHOLDERS
+        .iter()
+        .map(|p| format!("{{{p}}}"))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn check_binary_name(table: &Table<'_>, name: &Spanned<String>) -> Result<()> {
+    let n = &name.value;
+    let problem = if n.is_empty() {
+        Some("is empty")
+    } else if n.contains(['/', '\\']) {
+        Some("contains a path separator")
+    } else if n.ends_with(".exe") {
+        Some("ends in .exe (binwheel adds .exe for Windows targets)")
+    } else if !is_command_name(n) {
+        Some("has characters other than letters, digits, `-`, `_` and `.`")
+    } else {
+        None
+    };
+    match problem {
+        Some(problem) => Err(table.file().error(
+            name.span.clone(),
+            format!("binary name {n:?} {problem}"),
+            Some("the name is a file name in <package>/_bin/, e.g. name = \"hello\"".into()),
+        )),
+        None => Ok(()),
+    }
+}
+
+fn is_command_name(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with(['.', '-'])
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// A valid, non-keyword Python identifier (ASCII only).
+pub fn is_identifier(s: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
+        "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
+        "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
+        "try", "while", "with", "yield",
+    ];
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && !KEYWORDS.contains(&s)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::toml::TomlFile;
+    use std::path::Path;
+
+    fn read(text: &str) -> Result<Settings> {
+        let file = TomlFile::parse(Path::new("pyproject.toml"), "pyproject.toml", text.into())?;
+        let root = file.root();
+        let tool = root.table("tool")?.unwrap();
+        Settings::read(tool.table("binwheel")?)
+    }
+
+    const BASIC: &str = "[tool.binwheel]\n[[tool.binwheel.binary]]\nname = \"hello\"\npath = \"bin/{target}/hello{exe}\"\nscript = \"hello\"\n";
+
+    #[test]
+    fn reads_binaries_and_targets() {
+        let text = format!(
+            "{BASIC}[tool.binwheel.targets]\nlinux-amd64 = {{}}\nlinux-aarch64 = {{ tag = \"manylinux_2_17_aarch64\", manylinux = \"2_28\" }}\n"
+        );
+        let s = read(&text).unwrap();
+        assert_eq!(s.binaries[0].name.value, "hello");
+        assert_eq!(s.targets.len(), 2);
+        assert_eq!(s.targets[0].key.value, "linux-amd64");
+        assert_eq!(s.targets[0].target, Target::parse("linux-x86_64").unwrap());
+        assert_eq!(s.targets[1].manylinux.as_ref().unwrap().value, (2, 28));
+    }
+
+    #[test]
+    fn unknown_binary_key() {
+        let err = read(&format!("{BASIC}scirpt = \"x\"\n")).unwrap_err();
+        assert!(
+            err.message()
+                .contains("unknown key `scirpt` in [tool.binwheel.binary[0]]"),
+            "{err}"
+        );
+        assert!(err.message().contains("did you mean `script`?"), "{err}");
+    }
+
+    #[test]
+    fn unknown_target() {
+        let err = read(&format!(
+            "{BASIC}[tool.binwheel.targets]\nlinux-sparc = {{}}\n"
+        ))
+        .unwrap_err();
+        assert!(
+            err.message()
+                .contains("pyproject.toml:7:1: unknown target \"linux-sparc\""),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn duplicate_targets() {
+        let err = read(&format!(
+            "{BASIC}[tool.binwheel.targets]\nlinux-amd64 = {{}}\nlinux-x86_64 = {{}}\n"
+        ))
+        .unwrap_err();
+        assert!(
+            err.message().contains("are the same target (linux-x86_64)"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn bad_binary_names() {
+        for (name, why) in [
+            ("a/b", "path separator"),
+            ("hello.exe", "ends in .exe"),
+            ("", "is empty"),
+            ("he llo", "characters other than"),
+        ] {
+            let err = read(&format!(
+                "[[tool.binwheel.binary]]\nname = \"{name}\"\npath = \"x\"\n"
+            ))
+            .unwrap_err();
+            assert!(err.message().contains(why), "{name}: {err}");
+        }
+    }
+
+    #[test]
+    fn duplicate_binary_names() {
+        let err = read(&format!(
+            "{BASIC}[[tool.binwheel.binary]]\nname = \"hello\"\npath = \"y\"\n"
+        ))
+        .unwrap_err();
+        assert!(
+            err.message().contains("two binaries are named \"hello\""),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn unknown_placeholder() {
+        let err = read("[[tool.binwheel.binary]]\nname = \"h\"\npath = \"bin/{targte}/h\"\n")
+            .unwrap_err();
+        assert!(
+            err.message().contains("unknown placeholder {targte}"),
+            "{err}"
+        );
+        assert!(err.message().contains("did you mean {target}?"), "{err}");
+    }
+
+    #[test]
+    fn no_binary() {
+        let err = read("[tool.binwheel]\npackage = \"x\"\n").unwrap_err();
+        assert!(err.message().contains("declares no binary"), "{err}");
+    }
+
+    #[test]
+    fn compression_level_range() {
+        let err = read(&format!("{BASIC}").replace(
+            "[tool.binwheel]\n",
+            "[tool.binwheel]\ncompression-level = 12\n",
+        ))
+        .unwrap_err();
+        assert!(err.message().contains("between 0 and 9, found 12"), "{err}");
+        let ok = read(&BASIC.replace(
+            "[tool.binwheel]\n",
+            "[tool.binwheel]\ncompression-level = 9\n",
+        ))
+        .unwrap();
+        assert_eq!(ok.compression_level.unwrap().value, 9);
+    }
+
+    #[test]
+    fn package_must_be_identifier() {
+        let err = read(&BASIC.replace(
+            "[tool.binwheel]\n",
+            "[tool.binwheel]\npackage = \"my-pkg\"\n",
+        ))
+        .unwrap_err();
+        assert!(
+            err.message().contains("must be a Python import name"),
+            "{err}"
+        );
+        assert!(is_identifier("hello_2"));
+        assert!(!is_identifier("class"));
+        assert!(!is_identifier("2x"));
+    }
+}
