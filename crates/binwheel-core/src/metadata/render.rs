@@ -1,0 +1,340 @@
+//! Core Metadata text: `METADATA` (wheels) and `PKG-INFO` (sdists).
+//!
+//! Owns: field names, field order, the Metadata-Version each field needs, how
+//! people and multi-line values are written. Output is a pure function of the
+//! validated [`Metadata`], so it is deterministic.
+
+use super::{License, Metadata, Person};
+
+/// Metadata-Versions this module can write, lowest first.
+const VERSIONS: &[(u8, u8)] = &[(1, 0), (1, 1), (1, 2), (2, 1), (2, 2), (2, 3), (2, 4)];
+
+/// The floor for `METADATA`: the wheel specification asks for 1.1 or later.
+const WHEEL_FLOOR: (u8, u8) = (1, 1);
+/// The floor for `PKG-INFO`: the sdist specification asks for 2.2 or later.
+const SDIST_FLOOR: (u8, u8) = (2, 2);
+
+impl Metadata {
+    /// `METADATA` text (for wheels). `dynamic` lists Core Metadata field names
+    /// (e.g. `"Requires-Dist"`) to emit as `Dynamic:` (PEP 643); empty for
+    /// wheels built by binwheel.
+    pub fn core_metadata(&self, dynamic: &[&str]) -> String {
+        self.render(dynamic, WHEEL_FLOOR)
+    }
+
+    /// `PKG-INFO` text (for sdists): like [`Metadata::core_metadata`], but at
+    /// least Metadata-Version 2.2 as the sdist specification requires.
+    pub fn pkg_info(&self, dynamic: &[&str]) -> String {
+        self.render(dynamic, SDIST_FLOOR)
+    }
+
+    /// The lowest Metadata-Version covering every field written (and `floor`).
+    fn metadata_version(&self, dynamic: &[&str], floor: (u8, u8)) -> (u8, u8) {
+        let mut needed = floor;
+        let mut need = |v: (u8, u8)| needed = needed.max(v);
+        if !self.classifiers.is_empty() {
+            need((1, 1));
+        }
+        if !self.maintainers.is_empty()
+            || !self.urls.is_empty()
+            || self.requires_python.is_some()
+            || !self.dependencies.is_empty()
+            || self
+                .optional_dependencies
+                .iter()
+                .any(|e| !e.requirements.is_empty())
+        {
+            need((1, 2));
+        }
+        if self.readme.is_some() || !self.optional_dependencies.is_empty() {
+            need((2, 1));
+        }
+        if !dynamic.is_empty() {
+            need((2, 2));
+        }
+        if matches!(self.license, Some(License::Expression(_))) || !self.license_files.is_empty() {
+            need((2, 4));
+        }
+        debug_assert!(VERSIONS.contains(&needed));
+        needed
+    }
+
+    fn render(&self, dynamic: &[&str], floor: (u8, u8)) -> String {
+        debug_assert!(
+            dynamic
+                .iter()
+                .all(|d| !["name", "version", "metadata-version"]
+                    .contains(&d.to_ascii_lowercase().as_str())),
+            "Name, Version and Metadata-Version cannot be Dynamic"
+        );
+        let (major, minor) = self.metadata_version(dynamic, floor);
+        let mut out = Headers::default();
+        out.field("Metadata-Version", &format!("{major}.{minor}"));
+        out.field("Name", &self.name.value);
+        out.field("Version", &self.version_string());
+        for field in dynamic {
+            out.field("Dynamic", field);
+        }
+        if let Some(summary) = &self.description {
+            out.field("Summary", summary);
+        }
+        if !self.keywords.is_empty() {
+            out.field("Keywords", &self.keywords.join(","));
+        }
+        out.people("Author", &self.authors);
+        out.people("Maintainer", &self.maintainers);
+        match &self.license {
+            Some(License::Expression(expr)) => out.field("License-Expression", expr),
+            Some(License::Text(text)) => out.folded("License", text),
+            Some(License::File(_)) | None => {}
+        }
+        for file in &self.license_files {
+            out.field("License-File", &file.name);
+        }
+        for classifier in &self.classifiers {
+            out.field("Classifier", classifier);
+        }
+        for (label, url) in &self.urls {
+            out.field("Project-URL", &format!("{label}, {url}"));
+        }
+        if let Some(requires_python) = &self.requires_python {
+            out.field("Requires-Python", &requires_python.to_string());
+        }
+        for requirement in &self.dependencies {
+            out.field("Requires-Dist", requirement);
+        }
+        for extra in &self.optional_dependencies {
+            out.field("Provides-Extra", &extra.name);
+            for requirement in &extra.requirements {
+                out.field("Requires-Dist", requirement);
+            }
+        }
+        let mut text = out.0;
+        if let Some(readme) = &self.readme {
+            text.push_str(&format!(
+                "Description-Content-Type: {}\n",
+                readme.content_type
+            ));
+            text.push('\n');
+            text.push_str(&readme.text);
+        }
+        text
+    }
+}
+
+#[derive(Default)]
+struct Headers(String);
+
+impl Headers {
+    /// A single-line field (values were validated to be one line).
+    fn field(&mut self, name: &str, value: &str) {
+        debug_assert!(!value.contains(['\n', '\r']), "{name} must be one line");
+        self.0.push_str(name);
+        self.0.push_str(": ");
+        self.0.push_str(value);
+        self.0.push('\n');
+    }
+
+    /// A multi-line field: continuation lines are indented (RFC 822 folding),
+    /// so blank lines in the value stay inside the field.
+    fn folded(&mut self, name: &str, value: &str) {
+        self.0.push_str(name);
+        self.0.push(':');
+        for (i, line) in value.lines().enumerate() {
+            self.0.push_str(if i == 0 { " " } else { "\n        " });
+            self.0.push_str(line);
+        }
+        self.0.push('\n');
+    }
+
+    /// `Author`/`Author-email` (or `Maintainer…`) per the pyproject spec:
+    /// names without email go to the first, everything with an email to the
+    /// second as `name <email>`; several people are joined with commas.
+    fn people(&mut self, field: &str, people: &[Person]) {
+        let names: Vec<&str> = people
+            .iter()
+            .filter(|p| p.email.is_none())
+            .filter_map(|p| p.name.as_deref())
+            .collect();
+        let emails: Vec<String> = people
+            .iter()
+            .filter_map(|p| {
+                let email = p.email.as_deref()?;
+                Some(match p.name.as_deref() {
+                    Some(name) => format!("{} <{email}>", display_name(name)),
+                    None => email.to_string(),
+                })
+            })
+            .collect();
+        if !names.is_empty() {
+            self.field(field, &names.join(", "));
+        }
+        if !emails.is_empty() {
+            self.field(&format!("{field}-email"), &emails.join(", "));
+        }
+    }
+}
+
+/// An RFC 822 display name: quoted when it holds special characters.
+fn display_name(name: &str) -> String {
+    if name.contains(|c: char| "()<>[]:;@\\,.\"".contains(c)) {
+        format!("\"{}\"", name.replace('\\', "\\\\").replace('"', "\\\""))
+    } else {
+        name.to_string()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::test_support::{read, read_in, write};
+
+    const MIN: &str = "[project]\nname = \"Hello-Server\"\nversion = \"1.0.0-rc.1\"\n";
+
+    #[test]
+    fn minimal() {
+        let m = read(MIN).unwrap();
+        assert_eq!(
+            m.core_metadata(&[]),
+            "Metadata-Version: 1.1\nName: Hello-Server\nVersion: 1.0.0rc1\n"
+        );
+        assert_eq!(
+            m.pkg_info(&[]),
+            "Metadata-Version: 2.2\nName: Hello-Server\nVersion: 1.0.0rc1\n"
+        );
+    }
+
+    #[test]
+    fn lowest_metadata_version() {
+        let v = |extra: &str, dynamic: &[&str]| {
+            let m = read(&format!("{MIN}{extra}")).unwrap();
+            let text = m.core_metadata(dynamic);
+            text.lines().next().unwrap().to_string()
+        };
+        assert_eq!(v("description = \"x\"\n", &[]), "Metadata-Version: 1.1");
+        assert_eq!(
+            v("requires-python = \">=3.9\"\n", &[]),
+            "Metadata-Version: 1.2"
+        );
+        assert_eq!(v("dependencies = [\"a\"]\n", &[]), "Metadata-Version: 1.2");
+        assert_eq!(
+            v("optional-dependencies = { x = [] }\n", &[]),
+            "Metadata-Version: 2.1"
+        );
+        assert_eq!(
+            v(
+                "readme = { text = \"x\", content-type = \"text/plain\" }\n",
+                &[]
+            ),
+            "Metadata-Version: 2.1"
+        );
+        assert_eq!(v("", &["Requires-Dist"]), "Metadata-Version: 2.2");
+        assert_eq!(v("license = \"MIT\"\n", &[]), "Metadata-Version: 2.4");
+        assert_eq!(
+            v("license = { text = \"MIT\" }\n", &[]),
+            "Metadata-Version: 1.1"
+        );
+    }
+
+    #[test]
+    fn people() {
+        let m = read(&format!(
+            "{MIN}authors = [{{ name = \"Ann\" }}, {{ name = \"Bob\" }}, {{ name = \"J. Doe\", email = \"j@x.org\" }}, {{ email = \"c@x.org\" }}]\n\
+             maintainers = [{{ name = \"Zoë \\\"Z\\\" Q\", email = \"z@x.org\" }}]\n"
+        ))
+        .unwrap();
+        let text = m.core_metadata(&[]);
+        assert!(text.contains("Author: Ann, Bob\n"), "{text}");
+        assert!(
+            text.contains("Author-email: \"J. Doe\" <j@x.org>, c@x.org\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Maintainer-email: \"Zoë \\\"Z\\\" Q\" <z@x.org>\n"),
+            "{text}"
+        );
+        assert!(!text.contains("Maintainer:"), "{text}");
+    }
+
+    #[test]
+    fn multi_line_license_text() {
+        let m = read(&format!(
+            "{MIN}license = {{ text = \"\"\"Line one\n\nLine three\n\"\"\" }}\n"
+        ))
+        .unwrap();
+        assert!(m
+            .core_metadata(&[])
+            .ends_with("License: Line one\n        \n        Line three\n"));
+    }
+
+    /// Every field at once; checked by hand with
+    /// `packaging.metadata.Metadata.from_email(text, validate=True)`.
+    #[test]
+    fn complete() {
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "README.md", "# Hello\n\nA server.\n");
+        write(dir.path(), "LICENSE", "MIT License\n");
+        write(dir.path(), "licenses/third-party/zlib.txt", "zlib\n");
+        let toml = r#"[project]
+name = "hello-server"
+version = "1.2.0"
+description = "Serves hello"
+readme = "README.md"
+requires-python = ">=3.9"
+license = "mit and (apache-2.0 or zlib)"
+license-files = ["LICENSE", "licenses/**/*.txt"]
+authors = [{ name = "Jane Doe", email = "jane@example.org" }, { name = "Ann" }]
+maintainers = [{ email = "ops@example.org" }]
+keywords = ["http", "server"]
+classifiers = ["Programming Language :: Rust", "Environment :: Console"]
+dependencies = ["requests>=2.31", "tomli>=2; python_version < '3.11'"]
+
+[project.optional-dependencies]
+Dev = ["pytest>=8", "colorama; sys_platform == 'win32' or os_name == 'nt'"]
+
+[project.urls]
+Homepage = "https://example.org"
+Issues = "https://example.org/issues"
+
+[project.scripts]
+hello = "hello.cli:main"
+"#;
+        let m = read_in(dir.path(), toml).unwrap();
+        let expected = "\
+Metadata-Version: 2.4
+Name: hello-server
+Version: 1.2.0
+Summary: Serves hello
+Keywords: http,server
+Author: Ann
+Author-email: Jane Doe <jane@example.org>
+Maintainer-email: ops@example.org
+License-Expression: MIT AND (Apache-2.0 OR Zlib)
+License-File: LICENSE
+License-File: licenses/third-party/zlib.txt
+Classifier: Programming Language :: Rust
+Classifier: Environment :: Console
+Project-URL: Homepage, https://example.org
+Project-URL: Issues, https://example.org/issues
+Requires-Python: >=3.9
+Requires-Dist: requests>=2.31
+Requires-Dist: tomli>=2; python_version < '3.11'
+Provides-Extra: dev
+Requires-Dist: pytest>=8; extra == \"dev\"
+Requires-Dist: colorama; (sys_platform == 'win32' or os_name == 'nt') and extra == \"dev\"
+Description-Content-Type: text/markdown
+
+# Hello
+
+A server.
+";
+        assert_eq!(m.core_metadata(&[]), expected);
+        assert_eq!(
+            m.pkg_info(&["Requires-Dist"]),
+            expected.replacen(
+                "Version: 1.2.0\n",
+                "Version: 1.2.0\nDynamic: Requires-Dist\n",
+                1
+            )
+        );
+    }
+}
