@@ -7,11 +7,18 @@
 //! and [`tags`] turns facts into platform tags. The PyO3 crate and the Python
 //! shim only forward to [`backend`] and [`cli`].
 
+pub mod backend;
+pub mod check;
+pub mod cli;
 pub mod error;
 pub mod inspect;
 pub mod locator;
 pub mod metadata;
+pub mod plan;
+pub mod project;
+pub mod sdist;
 pub mod settings;
+pub mod source;
 pub mod tags;
 pub mod target;
 pub mod toml;

