@@ -16,8 +16,11 @@ pub struct LocatedBinary {
     pub name: String,
     /// The file name inside `_bin/` (`hello` or `hello.exe`).
     pub file_name: String,
-    /// The console command that runs it, if any.
+    /// The console command that launches it (package layout only).
     pub script: Option<String>,
+    /// Installed into the environment's scripts directory (`install = "scripts"`)
+    /// rather than into `_bin/`.
+    pub in_scripts: bool,
 }
 
 /// Name of the launcher function for the binary at `index` (a valid identifier
@@ -54,7 +57,11 @@ pub fn console_scripts(package: &str, binaries: &[LocatedBinary]) -> Result<Vec<
 pub fn render(binaries: &[LocatedBinary]) -> String {
     let mut table = String::new();
     for b in binaries {
-        table.push_str(&format!("    {:?}: {:?},\n", b.name, b.file_name));
+        let layout = if b.in_scripts { "scripts" } else { "package" };
+        table.push_str(&format!(
+            "    {:?}: ({:?}, {:?}),\n",
+            b.name, layout, b.file_name
+        ));
     }
     let default = if binaries.len() == 1 {
         format!("{:?}", binaries[0].name)
@@ -111,15 +118,20 @@ def _resolve(name):
             )
         name = _DEFAULT
     try:
-        file_name = _BINARIES[name]
+        layout, file_name = _BINARIES[name]
     except KeyError:
         raise KeyError(
             "no binary named %r; this package ships %s" % (name, ", ".join(sorted(_BINARIES)))
         ) from None
-    full = _os.path.join(_HERE, file_name)
-    if not _os.path.isfile(full):
+    places = [_HERE] if layout == "package" else _scripts_dirs()
+    for place in places:
+        full = _os.path.join(place, file_name)
+        if _os.path.isfile(full):
+            break
+    else:
         raise BinaryNotFoundError(
-            "binary %r is missing: looked for %s; reinstall the package" % (name, full)
+            "binary %r is missing; looked in: %s; reinstall the package"
+            % (name, ", ".join(places))
         )
     if _os.name != "nt" and not _os.access(full, _os.X_OK):
         # Some installers and archive tools drop the exec bit; put it back.
@@ -132,6 +144,35 @@ def _resolve(name):
                 "run: chmod +x %s" % (full, error, full)
             ) from None
     return full
+
+
+def _scripts_dirs():
+    """Where an installer may have put `.data/scripts` files, most specific first."""
+    import sysconfig
+
+    dirs = []
+    # The prefix this package is installed under: <prefix>/lib/pythonX.Y/site-packages
+    # (POSIX) or <prefix>/Lib/site-packages (Windows), or a --target directory.
+    site = _os.path.dirname(_os.path.dirname(_HERE))
+    for up in (3, 2, 1):
+        prefix = site
+        for _ in range(up):
+            prefix = _os.path.dirname(prefix)
+        dirs.append(_os.path.join(prefix, "Scripts" if _os.name == "nt" else "bin"))
+    dirs.append(_os.path.join(site, "bin"))
+    dirs.append(sysconfig.get_path("scripts"))
+    for scheme in (sysconfig.get_preferred_scheme("user") if hasattr(sysconfig, "get_preferred_scheme") else ("nt_user" if _os.name == "nt" else "posix_user"),):
+        try:
+            dirs.append(sysconfig.get_path("scripts", scheme))
+        except KeyError:
+            pass
+    base = getattr(_sys, "base_prefix", _sys.prefix)
+    dirs.append(_os.path.join(base, "Scripts" if _os.name == "nt" else "bin"))
+    seen = []
+    for d in dirs:
+        if d and d not in seen:
+            seen.append(d)
+    return seen
 
 
 def path(name=None):
@@ -178,13 +219,14 @@ mod tests {
             name: "hello".into(),
             file_name: "hello".into(),
             script: Some("hello".into()),
+            in_scripts: false,
         }]
     }
 
     #[test]
     fn renders_table_default_and_launchers() {
         let text = render(&hello());
-        assert!(text.contains("_BINARIES = {\n    \"hello\": \"hello\",\n}"));
+        assert!(text.contains("_BINARIES = {\n    \"hello\": (\"package\", \"hello\"),\n}"));
         assert!(text.contains("_DEFAULT = \"hello\""));
         assert!(text.contains("def _main_hello():"));
     }
@@ -196,6 +238,7 @@ mod tests {
             name: "hello-admin".into(),
             file_name: "hello-admin.exe".into(),
             script: None,
+            in_scripts: true,
         });
         let text = render(&bins);
         assert!(text.contains("_DEFAULT = None"));
@@ -213,11 +256,13 @@ mod tests {
                 name: "a-b".into(),
                 file_name: "a-b".into(),
                 script: None,
+                in_scripts: false,
             },
             LocatedBinary {
                 name: "a.b".into(),
                 file_name: "a.b".into(),
                 script: None,
+                in_scripts: false,
             },
         ];
         let err = console_scripts("p", &bins).unwrap_err();

@@ -16,7 +16,7 @@ use crate::error::{Error, Result};
 use crate::inspect;
 use crate::locator::{self, LocatedBinary};
 use crate::project::{PackageSource, Project};
-use crate::settings::{BinarySettings, TargetSettings};
+use crate::settings::{BinarySettings, Install, TargetSettings};
 use crate::source::{self, Origin};
 use crate::tags::{self, TagPolicy};
 use crate::target::Target;
@@ -196,6 +196,7 @@ fn located(project: &Project, target: &ResolvedTarget) -> Vec<LocatedBinary> {
             name: b.name.value.clone(),
             file_name: format!("{}{}", b.name.value, target.target.exe_suffix()),
             script: b.script.as_ref().map(|s| s.value.clone()),
+            in_scripts: b.install == Install::Scripts,
         })
         .collect()
 }
@@ -205,12 +206,23 @@ fn located(project: &Project, target: &ResolvedTarget) -> Vec<LocatedBinary> {
 pub fn plan_dist_info(project: &Project, target: &ResolvedTarget) -> Result<Vec<Entry>> {
     let meta = &project.metadata;
     let console = locator::console_scripts(&project.package, &located(project, target))?;
-    for (name, _) in &console {
-        if meta.scripts.contains_key(name) || meta.gui_scripts.contains_key(name) {
-            return Err(Error::new(format!(
-                "{}: command {name:?} is both a binary's `script` and an entry in [project.scripts]/[project.gui-scripts]\n  help: installers keep only one of them; rename one",
-                project.pyproject.display
-            )));
+    for b in &project.settings.binaries {
+        let Some(command) = b.command() else { continue };
+        if meta.scripts.contains_key(&command.value)
+            || meta.gui_scripts.contains_key(&command.value)
+        {
+            let what = match b.install {
+                Install::Package => "the `script` of binary",
+                Install::Scripts => "installed into scripts/ (install = \"scripts\") by binary",
+            };
+            return Err(project.pyproject.error(
+                command.span.clone(),
+                format!(
+                    "command {:?} is both {what} {:?} and an entry in [project.scripts] or [project.gui-scripts]",
+                    command.value, b.name.value
+                ),
+                Some("pip would silently keep only one of them; rename one".into()),
+            ));
         }
     }
     let dir = format!("{}-{}.dist-info", meta.dist_name(), meta.version_string());

@@ -40,8 +40,18 @@ pub struct BinarySettings {
     /// `path`: where the prebuilt file for a target is, relative to the project,
     /// with placeholders such as `{target}` and `{exe}`.
     pub path: Spanned<String>,
-    /// `script`: a console command of this name runs the binary.
+    /// `script`: a console command of this name runs the binary (package layout).
     pub script: Option<Spanned<String>>,
+    /// `install`: where the binary is installed, see [`Install`].
+    pub install: Install,
+    /// `url`: a pinned download of the binary (or an archive holding it),
+    /// used when the prebuilt file is absent. Placeholders allowed.
+    pub url: Option<Spanned<String>>,
+    /// `sha256`: the expected hash of the download, per target key. A target
+    /// without a hash is never downloaded.
+    pub sha256: Vec<(Spanned<String>, Spanned<String>)>,
+    /// `member`: the file inside a downloaded `.tar.gz`/`.zip` archive.
+    pub member: Option<Spanned<String>>,
     /// `build`: a command (argv, no shell, run in the project directory) that
     /// writes the binary to `{out}` when the prebuilt file is absent.
     pub build: Option<Vec<Spanned<String>>>,
@@ -53,6 +63,28 @@ pub struct BinarySettings {
     pub env: Vec<(String, Spanned<String>)>,
     /// Where this entry starts, for errors about the entry as a whole.
     pub span: Option<Range<usize>>,
+}
+
+/// Where a binary is installed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Install {
+    /// `install = "package"`: in `<package>/_bin/`; `script` adds a console
+    /// command that launches it.
+    #[default]
+    Package,
+    /// `install = "scripts"`: in the wheel's `.data/scripts/`, so the
+    /// installer puts the real binary on PATH under its own name.
+    Scripts,
+}
+
+impl BinarySettings {
+    /// The command that runs this binary from PATH, if any.
+    pub fn command(&self) -> Option<&Spanned<String>> {
+        match self.install {
+            Install::Package => self.script.as_ref(),
+            Install::Scripts => Some(&self.name),
+        }
+    }
 }
 
 /// One `[tool.binwheel.targets]` entry.
@@ -117,18 +149,18 @@ impl Settings {
                     Some("each binary needs its own installed name".into()),
                 ));
             }
-            if let Some(script) = &b.script {
+            if let Some(command) = b.command() {
                 if let Some(other) = binaries[..i]
                     .iter()
-                    .find(|o| o.script.as_ref().map(|s| &s.value) == Some(&script.value))
+                    .find(|o| o.command().map(|s| &s.value) == Some(&command.value))
                 {
                     return Err(table.file().error(
-                        script.span.clone(),
+                        command.span.clone(),
                         format!(
-                            "script {:?} is already the command of binary {:?}",
-                            script.value, other.name.value
+                            "command {:?} is already the command of binary {:?}",
+                            command.value, other.name.value
                         ),
-                        None,
+                        Some("installers keep only one file per command name; rename one".into()),
                     ));
                 }
             }
@@ -148,6 +180,24 @@ impl Settings {
                     ));
                 }
                 targets.push(settings);
+            }
+        }
+        for b in &binaries {
+            for (key, _) in &b.sha256 {
+                let known = match Target::parse(&key.value) {
+                    Some(t) => targets.is_empty() || targets.iter().any(|c| c.target == t),
+                    None => false,
+                };
+                if !known {
+                    return Err(table.file().error(
+                        key.span.clone(),
+                        format!(
+                            "`sha256` names {:?}, which is not a configured target",
+                            key.value
+                        ),
+                        Some("use the keys of [tool.binwheel.targets]".into()),
+                    ));
+                }
             }
         }
         let compression_level = match table.get("compression-level") {
@@ -255,12 +305,97 @@ impl BinarySettings {
                 ));
             }
         }
+        let install = match table.get("install") {
+            None => Install::Package,
+            Some(field) => match field.as_str()?.value.as_str() {
+                "package" => Install::Package,
+                "scripts" => Install::Scripts,
+                other => {
+                    return Err(field.error(
+                        format!("`install` must be \"package\" or \"scripts\", found {other:?}"),
+                        Some("\"package\" puts the binary in <package>/_bin/ with a launcher; \"scripts\" puts it directly on PATH".into()),
+                    ))
+                }
+            },
+        };
+        if install == Install::Scripts {
+            if let Some(s) = &script {
+                return Err(table.file().error(
+                    s.span.clone(),
+                    format!(
+                        "with install = \"scripts\" the binary itself is the command {:?}; `script` would add a second one",
+                        name.value
+                    ),
+                    Some("drop `script`, or use install = \"package\" to get a launcher with another name".into()),
+                ));
+            }
+        }
+        let url = table.str("url")?;
+        if let Some(u) = &url {
+            check_template(&table, u, "url", PLACEHOLDERS)?;
+            let lower = u.value.to_ascii_lowercase();
+            if !["http://", "https://", "file://"]
+                .iter()
+                .any(|p| lower.starts_with(p))
+            {
+                return Err(table.file().error(
+                    u.span.clone(),
+                    format!(
+                        "`url` must start with https://, http:// or file://, found {:?}",
+                        u.value
+                    ),
+                    None,
+                ));
+            }
+        }
+        let member = table.str("member")?;
+        if let Some(m) = &member {
+            check_template(&table, m, "member", PLACEHOLDERS)?;
+        }
+        let mut sha256 = Vec::new();
+        if let Some(hashes) = table.table("sha256")? {
+            for (key, field) in hashes.entries() {
+                let hash = field.as_str()?;
+                if hash.value.len() != 64 || !hash.value.chars().all(|c| c.is_ascii_hexdigit()) {
+                    return Err(field.error(
+                        format!("`sha256.{}` must be 64 hex digits, found {:?}", key.value, hash.value),
+                        Some("compute it with: python -c \"import hashlib,sys;print(hashlib.sha256(open(sys.argv[1],'rb').read()).hexdigest())\" FILE".into()),
+                    ));
+                }
+                sha256.push((
+                    key,
+                    Spanned::new(hash.value.to_ascii_lowercase(), hash.span),
+                ));
+            }
+        }
+        if url.is_none() && (!sha256.is_empty() || member.is_some()) {
+            return Err(table.error(
+                format!(
+                    "binary {:?} has `sha256` or `member` but no `url`",
+                    name.value
+                ),
+                None,
+            ));
+        }
+        if url.is_some() && sha256.is_empty() {
+            return Err(table.error(
+                format!(
+                    "binary {:?} has a `url` but no `sha256`: binwheel downloads only pinned files",
+                    name.value
+                ),
+                Some("add one hash per target: sha256 = { linux-x86_64 = \"…\" }".into()),
+            ));
+        }
         let span = table.span();
         table.finish()?;
         Ok(BinarySettings {
             name,
             path,
             script,
+            install,
+            url,
+            sha256,
+            member,
             build,
             build_requires,
             env,
@@ -597,6 +732,57 @@ mod tests {
         assert!(err.message().contains("did you mean {out}?"), "{err}");
         let err = read(&BASIC.replace("{target}", "{out}")).unwrap_err();
         assert!(err.message().contains("unknown placeholder {out}"), "{err}");
+    }
+
+    #[test]
+    fn scripts_layout() {
+        let s = read(&BASIC.replace("script = \"hello\"\n", "install = \"scripts\"\n")).unwrap();
+        assert_eq!(s.binaries[0].install, Install::Scripts);
+        assert_eq!(s.binaries[0].command().unwrap().value, "hello");
+        let err = read(&format!("{BASIC}install = \"scripts\"\n")).unwrap_err();
+        assert!(
+            err.message().contains("the binary itself is the command"),
+            "{err}"
+        );
+        let err = read(&format!("{BASIC}install = \"bin\"\n")).unwrap_err();
+        assert!(
+            err.message().contains("must be \"package\" or \"scripts\""),
+            "{err}"
+        );
+        let two = format!(
+            "{BASIC}[[tool.binwheel.binary]]\nname = \"hello2\"\npath = \"x\"\nscript = \"hello\"\n"
+        );
+        let err = read(&two).unwrap_err();
+        assert!(
+            err.message()
+                .contains("command \"hello\" is already the command of binary \"hello\""),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn download_keys() {
+        let hash = "ab".repeat(32);
+        let ok = format!(
+            "{BASIC}url = \"https://example.org/hello-{{version}}-{{target}}.tar.gz\"\nmember = \"hello{{exe}}\"\nsha256 = {{ linux-x86_64 = \"{}\" }}\n[tool.binwheel.targets]\nlinux-x86_64 = {{}}\n",
+            hash.to_uppercase()
+        );
+        let s = read(&ok).unwrap();
+        assert_eq!(s.binaries[0].sha256[0].1.value, hash);
+        let err = read(&format!("{BASIC}url = \"https://x/y\"\n")).unwrap_err();
+        assert!(err.message().contains("no `sha256`"), "{err}");
+        let err = read(&format!(
+            "{BASIC}url = \"ftp://x/y\"\nsha256 = {{ linux-x86_64 = \"{hash}\" }}\n"
+        ))
+        .unwrap_err();
+        assert!(err.message().contains("must start with https://"), "{err}");
+        let err = read(&format!(
+            "{BASIC}url = \"https://x\"\nsha256 = {{ linux-x86_64 = \"abc\" }}\n"
+        ))
+        .unwrap_err();
+        assert!(err.message().contains("must be 64 hex digits"), "{err}");
+        let err = read(&ok.replace("linux-x86_64 = \"", "macos-arm64 = \"")).unwrap_err();
+        assert!(err.message().contains("not a configured target"), "{err}");
     }
 
     #[test]
