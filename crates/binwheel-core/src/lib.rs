@@ -22,6 +22,7 @@ pub mod source;
 pub mod tags;
 pub mod target;
 pub mod toml;
+pub mod version;
 pub mod write;
 
 pub use error::{Error, Result};

@@ -7,9 +7,12 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::metadata::Metadata;
+use crate::metadata::{DynamicValues, Metadata};
+use crate::plan::{expand, ResolvedTarget};
 use crate::settings::{is_identifier, Settings};
-use crate::toml::TomlFile;
+use crate::target::Target;
+use crate::toml::{Table, TomlFile};
+use crate::version::VersionSource;
 
 pub const PYPROJECT: &str = "pyproject.toml";
 
@@ -53,7 +56,6 @@ impl Project {
                 Some("add [project] with at least name and version".into()),
             ));
         };
-        let metadata = Metadata::read(project_table, root)?;
         let tool = doc.table("tool")?;
         let binwheel = match &tool {
             Some(tool) => tool.table("binwheel")?,
@@ -70,6 +72,8 @@ impl Project {
             ));
         }
         let settings = Settings::read(binwheel)?;
+        let supplied = dynamic_values(root, &pyproject, &project_table, &settings)?;
+        let metadata = Metadata::read_with(project_table, root, supplied)?;
         let (package, package_source) = find_package(root, &pyproject, &metadata, &settings)?;
         Ok(Project {
             root: root.to_path_buf(),
@@ -80,6 +84,56 @@ impl Project {
             package_source,
         })
     }
+}
+
+/// Resolve `dynamic = ["version"]` from `[tool.binwheel.version]`.
+fn dynamic_values(
+    root: &Path,
+    pyproject: &TomlFile,
+    project: &Table<'_>,
+    settings: &Settings,
+) -> Result<DynamicValues> {
+    let wants_version = Metadata::lists_dynamic(project, "version");
+    match (&settings.version, wants_version) {
+        (None, false) => Ok(DynamicValues::default()),
+        (Some(_), false) => Err(pyproject.error(
+            project.span(),
+            "[tool.binwheel.version] is set, but [project] does not list \"version\" in `dynamic`",
+            Some("add dynamic = [\"version\"] and remove `version` from [project], or drop [tool.binwheel.version]".into()),
+        )),
+        (None, true) => Err(pyproject.error(
+            project.span(),
+            "[project] lists \"version\" in `dynamic`, but no [tool.binwheel.version] says where it comes from",
+            Some("add e.g.\n\n    [tool.binwheel.version]\n    git-tag = true      # or file = \"VERSION\", env = \"MY_VERSION\", binary = [\"--version\"]".into()),
+        )),
+        (Some(source), true) => {
+            let host = match source {
+                VersionSource::Binary { .. } => host_binary(root, settings)?,
+                _ => None,
+            };
+            let version = source.resolve(pyproject, root, host.as_deref())?;
+            Ok(DynamicValues { version: Some(version) })
+        }
+    }
+}
+
+/// The first binary's prebuilt file for this machine, if present (for `binary = [...]`).
+fn host_binary(root: &Path, settings: &Settings) -> Result<Option<PathBuf>> {
+    let (Some(binary), Some(target)) = (settings.binaries.first(), Target::host()) else {
+        return Ok(None);
+    };
+    if binary.path.value.contains("{version}") {
+        return Err(Error::new(format!(
+            "binary {:?}: `path` uses {{version}}, but the version is read from that binary",
+            binary.name.value
+        )));
+    }
+    let key = settings
+        .target(target)
+        .map_or_else(|| target.name(), |t| t.key.value.clone());
+    let resolved = ResolvedTarget { target, key };
+    let path = root.join(expand(&binary.path.value, &resolved, "")?);
+    Ok(path.is_file().then_some(path))
 }
 
 /// The import name: `[tool.binwheel] package`, else the project name as an identifier.

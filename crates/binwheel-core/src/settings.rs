@@ -12,6 +12,7 @@ use std::ops::Range;
 use crate::error::Result;
 use crate::target::Target;
 use crate::toml::{Spanned, Table};
+use crate::version::VersionSource;
 
 /// All of `[tool.binwheel]`.
 #[derive(Debug, Clone, Default)]
@@ -30,6 +31,8 @@ pub struct Settings {
     pub sdist_include: Vec<Spanned<String>>,
     /// `sdist-exclude`: globs removed from the sdist.
     pub sdist_exclude: Vec<Spanned<String>>,
+    /// `[tool.binwheel.version]`: where a dynamic version comes from.
+    pub version: Option<VersionSource>,
 }
 
 /// One `[[tool.binwheel.binary]]` entry.
@@ -216,6 +219,10 @@ impl Settings {
                 Some(Spanned::new(level.value as u32, level.span))
             }
         };
+        let version = table
+            .table("version")?
+            .map(VersionSource::read)
+            .transpose()?;
         let sdist_include = table.string_list("sdist-include")?.unwrap_or_default();
         let sdist_exclude = table.string_list("sdist-exclude")?.unwrap_or_default();
         table.finish()?;
@@ -226,6 +233,7 @@ impl Settings {
             compression_level,
             sdist_include,
             sdist_exclude,
+            version,
         })
     }
 
