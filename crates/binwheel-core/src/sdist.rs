@@ -106,7 +106,9 @@ pub fn plan_sdist(project: &Project, output_dir: Option<&Path>) -> Result<SdistP
             &glob.prefix,
             |rel| self_or_ancestor_matches(matcher, rel),
             &mut |outcome| match outcome {
-                Outcome::Binary(rel) => binary = binary.take().or(Some(rel)),
+                Outcome::Binary(rel) => {
+                    binary.get_or_insert(rel);
+                }
                 Outcome::Taken | Outcome::Excluded => matched += 1,
             },
         )?;
@@ -116,7 +118,7 @@ pub fn plan_sdist(project: &Project, output_dir: Option<&Path>) -> Result<SdistP
                     format!(
                         "`{INCLUDE_KEY}` glob {:?} matches only prebuilt binaries (such as {}), which never go into an sdist",
                         glob.text.value,
-                        rel.display()
+                        shown(&rel)
                     ),
                     "remove the glob: binaries belong in wheels; the sdist carries their sources".to_string(),
                 ),
@@ -142,7 +144,7 @@ pub fn plan_sdist(project: &Project, output_dir: Option<&Path>) -> Result<SdistP
     let mut files = selection.files;
     files.insert(
         PKG_INFO.to_string(),
-        Entry::bytes(PKG_INFO, meta.core_metadata(&[])),
+        Entry::bytes(PKG_INFO, meta.pkg_info(&[])),
     );
 
     let dist_name = meta.dist_name();
