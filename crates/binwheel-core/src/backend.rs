@@ -70,10 +70,14 @@ pub fn build_wheel(source_dir: &Path, wheel_dir: &Path, options: &Options) -> Re
     write_wheel(&project, &plan, wheel_dir, epoch)
 }
 
-/// `build_editable`: for now the same wheel as `build_wheel` (a valid PEP 660
-/// editable wheel: the frontend installs it; edits need a reinstall).
+/// `build_editable`: a PEP 660 wheel whose Python code stays in the source
+/// tree (see [`plan::make_editable`]); the host's binary is found, built or
+/// downloaded as for a regular wheel.
 pub fn build_editable(source_dir: &Path, wheel_dir: &Path, options: &Options) -> Result<String> {
-    build_wheel(source_dir, wheel_dir, options)
+    let epoch = write::timestamp(options.source_date_epoch.as_deref())?;
+    let (project, plan) = plan(source_dir, options)?;
+    let plan = plan::make_editable(&project, plan)?;
+    write_wheel(&project, &plan, wheel_dir, epoch)
 }
 
 fn write_wheel(
