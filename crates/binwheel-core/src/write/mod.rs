@@ -5,6 +5,7 @@
 //! configuration, metadata rules or tags. Reproducibility lives here: fixed
 //! modes and one timestamp for every entry.
 
+pub mod deflate;
 pub mod tar;
 pub mod zip;
 

@@ -1,40 +1,61 @@
 //! The wheel (zip) writer.
 //!
-//! Streams each entry into the archive while computing its sha256 in the same
-//! pass, collects RECORD as it goes and writes RECORD last. The archive is
-//! written to a temporary file in the output directory and renamed into place
-//! only when complete, so a failed build leaves nothing behind.
+//! A small, deterministic zip writer of our own: the `zip` crate cannot take
+//! pre-compressed data as a stream, and streaming is what lets a 200 MB
+//! binary be compressed on every core (see `deflate`) with bounded memory
+//! and hashed in the same pass. Each entry's local header is written first
+//! and patched with its CRC and sizes once the data is out. RECORD is
+//! collected as entries are written and goes last. ZIP64 records appear only
+//! when a size or offset needs them. The archive is written to a temporary
+//! file in the output directory and renamed into place only when complete,
+//! so a failed build leaves nothing behind.
 
 use std::fs::File;
-use std::io::{self, BufWriter, Read, Write};
+use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
 use sha2::{Digest, Sha256};
 use tempfile::NamedTempFile;
-use zip::write::SimpleFileOptions;
-use zip::{CompressionMethod, DateTime, ZipWriter};
 
+use super::deflate;
 use super::{finish_temp, Entry, Source};
 use crate::error::{Error, Result};
 
-/// Entries larger than this are written with ZIP64 headers.
+/// Entries at least this large get ZIP64 local headers (decided before the
+/// data is written; deflate never grows data past 4 GiB from below this).
 const ZIP64_THRESHOLD: u64 = 0xFFFF_0000;
-const CHUNK: usize = 256 * 1024;
+const U32_MAX: u64 = 0xFFFF_FFFF;
+/// Deflate level when the project sets none.
+pub const DEFAULT_LEVEL: u32 = 6;
+/// "Made by" Unix (3), spec version 2.0 / 4.5 (ZIP64).
+const MADE_BY_UNIX: u16 = 3 << 8;
+
+struct CentralEntry {
+    name: String,
+    method: u16,
+    crc32: u32,
+    compressed_size: u64,
+    size: u64,
+    offset: u64,
+    mode: u32,
+}
 
 /// A wheel being written. Drop without [`WheelWriter::finish`] discards it.
 pub struct WheelWriter {
-    zip: ZipWriter<BufWriter<File>>,
+    out: BufWriter<File>,
     tmp: NamedTempFile,
     target: PathBuf,
-    time: DateTime,
-    level: Option<u32>,
+    time: DosTime,
+    level: u32,
+    threads: usize,
+    entries: Vec<CentralEntry>,
     record: Vec<(String, String, u64)>,
-    buf: Vec<u8>,
 }
 
 impl WheelWriter {
-    /// Start writing `target` (the final path). `level`: deflate level 0–9, None for the default.
+    /// Start writing `target` (the final path). `level`: deflate level 0–9,
+    /// None for [`DEFAULT_LEVEL`]; 0 stores entries uncompressed.
     pub fn create(target: &Path, epoch: i64, level: Option<u32>) -> Result<Self> {
         let dir = target.parent().unwrap_or(Path::new("."));
         let tmp = tempfile::Builder::new()
@@ -47,107 +68,147 @@ impl WheelWriter {
             .try_clone()
             .map_err(|e| Error::io("cannot open", tmp.path(), e))?;
         Ok(WheelWriter {
-            zip: ZipWriter::new(BufWriter::with_capacity(CHUNK, file)),
+            out: BufWriter::with_capacity(1 << 20, file),
             tmp,
             target: target.to_path_buf(),
             time: dos_datetime(epoch),
-            level,
+            level: level.unwrap_or(DEFAULT_LEVEL).min(9),
+            threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+            entries: Vec::new(),
             record: Vec::new(),
-            buf: vec![0; CHUNK],
         })
-    }
-
-    fn options(&self, mode: u32, size: u64) -> SimpleFileOptions {
-        let method = if self.level == Some(0) {
-            CompressionMethod::Stored
-        } else {
-            CompressionMethod::Deflated
-        };
-        SimpleFileOptions::default()
-            .compression_method(method)
-            .compression_level(self.level.filter(|l| *l > 0).map(i64::from))
-            .last_modified_time(self.time)
-            .unix_permissions(mode)
-            .system(zip::System::Unix)
-            .large_file(size >= ZIP64_THRESHOLD)
     }
 
     /// Write one entry, hashing it on the way.
     pub fn add(&mut self, entry: &Entry) -> Result<()> {
-        let (hash, size) = match &entry.source {
+        let (sha256, size) = match &entry.source {
             Source::Bytes(data) => {
-                let options = self.options(entry.mode(), data.len() as u64);
-                self.start(&entry.path, options)?;
-                self.zip
-                    .write_all(data)
-                    .map_err(|e| self.write_error(&entry.path, e))?;
-                (Sha256::digest(data), data.len() as u64)
+                self.write_entry(&entry.path, entry.mode(), data.len() as u64, &data[..])?
             }
             Source::File(path) => {
-                let mut file = File::open(path).map_err(|e| Error::io("cannot read", path, e))?;
+                let file = File::open(path).map_err(|e| Error::io("cannot read", path, e))?;
                 let len = file
                     .metadata()
                     .map_err(|e| Error::io("cannot read", path, e))?
                     .len();
-                let options = self.options(entry.mode(), len);
-                self.start(&entry.path, options)?;
-                let mut hasher = Sha256::new();
-                let mut size = 0u64;
-                loop {
-                    let n = match file.read(&mut self.buf) {
-                        Ok(0) => break,
-                        Ok(n) => n,
-                        Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                        Err(e) => return Err(Error::io("cannot read", path, e)),
-                    };
-                    hasher.update(&self.buf[..n]);
-                    self.zip
-                        .write_all(&self.buf[..n])
-                        .map_err(|e| Error::io("cannot write", self.tmp.path(), e))?;
-                    size += n as u64;
-                }
-                (hasher.finalize(), size)
+                self.write_entry(&entry.path, entry.mode(), len, file)
+                    .map_err(|e| e.context(format!("while packing {}", path.display())))?
             }
         };
         self.record
-            .push((entry.path.clone(), record_hash(&hash), size));
+            .push((entry.path.clone(), record_hash(&sha256), size));
         Ok(())
     }
 
-    fn start(&mut self, name: &str, options: SimpleFileOptions) -> Result<()> {
-        self.zip.start_file(name, options).map_err(|e| {
-            Error::new(format!(
-                "cannot add {name} to {}: {e}",
-                self.target.display()
-            ))
-        })
+    fn write_entry(
+        &mut self,
+        name: &str,
+        mode: u32,
+        expected: u64,
+        data: impl io::Read,
+    ) -> Result<([u8; 32], u64)> {
+        let zip64 = expected >= ZIP64_THRESHOLD;
+        let method: u16 = if self.level == 0 { 0 } else { 8 };
+        let offset = self.position()?;
+        self.local_header(name, method, 0, 0, 0, zip64)
+            .map_err(|e| self.write_error(e))?;
+        let compressed = deflate::compress(data, &mut self.out, self.level, self.threads)
+            .map_err(|e| self.write_error(e))?;
+        if compressed.size != expected {
+            return Err(Error::new(format!(
+                "{name} changed size while it was being packed ({expected} then {} bytes)",
+                compressed.size
+            )));
+        }
+        if !zip64 && (compressed.size > U32_MAX || compressed.compressed_size > U32_MAX) {
+            return Err(Error::new(format!(
+                "{name} grew past 4 GiB while it was being packed"
+            )));
+        }
+        let end = self.position()?;
+        self.out
+            .seek(SeekFrom::Start(offset))
+            .and_then(|_| {
+                self.local_header(
+                    name,
+                    method,
+                    compressed.crc32,
+                    compressed.compressed_size,
+                    compressed.size,
+                    zip64,
+                )
+            })
+            .and_then(|_| self.out.seek(SeekFrom::Start(end)).map(|_| ()))
+            .map_err(|e| self.write_error(e))?;
+        self.entries.push(CentralEntry {
+            name: name.to_string(),
+            method,
+            crc32: compressed.crc32,
+            compressed_size: compressed.compressed_size,
+            size: compressed.size,
+            offset,
+            mode,
+        });
+        Ok((compressed.sha256, compressed.size))
     }
 
-    fn write_error(&self, name: &str, e: io::Error) -> Error {
-        Error::new(format!(
-            "cannot write {name} into {}: {e}",
-            self.target.display()
-        ))
+    fn position(&mut self) -> Result<u64> {
+        self.out.stream_position().map_err(|e| self.write_error(e))
     }
 
-    /// Write RECORD at `record_path` (in .dist-info) and move the wheel into place.
+    fn write_error(&self, e: io::Error) -> Error {
+        Error::new(format!("cannot write {}: {e}", self.target.display()))
+    }
+
+    fn local_header(
+        &mut self,
+        name: &str,
+        method: u16,
+        crc32: u32,
+        csize: u64,
+        size: u64,
+        zip64: bool,
+    ) -> io::Result<()> {
+        let mut h = Vec::with_capacity(30 + name.len() + 20);
+        put32(&mut h, 0x0403_4b50);
+        put16(&mut h, if zip64 { 45 } else { 20 });
+        put16(&mut h, flags(name));
+        put16(&mut h, method);
+        put16(&mut h, self.time.time_word());
+        put16(&mut h, self.time.date_word());
+        put32(&mut h, crc32);
+        if zip64 {
+            put32(&mut h, U32_MAX as u32);
+            put32(&mut h, U32_MAX as u32);
+        } else {
+            put32(&mut h, csize as u32);
+            put32(&mut h, size as u32);
+        }
+        put16(&mut h, name.len() as u16);
+        put16(&mut h, if zip64 { 20 } else { 0 });
+        h.extend_from_slice(name.as_bytes());
+        if zip64 {
+            put16(&mut h, 0x0001);
+            put16(&mut h, 16);
+            put64(&mut h, size);
+            put64(&mut h, csize);
+        }
+        self.out.write_all(&h)
+    }
+
+    /// Write RECORD at `record_path` (in .dist-info), the central directory,
+    /// and move the wheel into place.
     pub fn finish(mut self, record_path: &str) -> Result<PathBuf> {
         let mut record = String::new();
         for (path, hash, size) in &self.record {
             record.push_str(&format!("{},sha256={hash},{size}\n", csv_field(path)));
         }
         record.push_str(&format!("{},,\n", csv_field(record_path)));
-        let options = self.options(0o644, record.len() as u64);
-        self.start(record_path, options)?;
-        self.zip
-            .write_all(record.as_bytes())
-            .map_err(|e| self.write_error(record_path, e))?;
+        self.write_entry(record_path, 0o644, record.len() as u64, record.as_bytes())?;
+        self.central_directory().map_err(|e| self.write_error(e))?;
         let tmp_path = self.tmp.path().to_path_buf();
-        let writer = self
-            .zip
-            .finish()
-            .map_err(|e| Error::new(format!("cannot finish {}: {e}", tmp_path.display())))?;
-        let file = writer
+        let file = self
+            .out
             .into_inner()
             .map_err(|e| Error::io("cannot write", &tmp_path, e.into_error()))?;
         file.sync_all()
@@ -155,6 +216,106 @@ impl WheelWriter {
         drop(file);
         finish_temp(self.tmp, &self.target)
     }
+
+    fn central_directory(&mut self) -> io::Result<()> {
+        let start = self.out.stream_position()?;
+        let mut cd = Vec::new();
+        for e in &self.entries {
+            let mut extra = Vec::new();
+            if e.size >= U32_MAX {
+                put64(&mut extra, e.size);
+            }
+            if e.compressed_size >= U32_MAX {
+                put64(&mut extra, e.compressed_size);
+            }
+            if e.offset >= U32_MAX {
+                put64(&mut extra, e.offset);
+            }
+            let zip64 = !extra.is_empty() || e.size >= ZIP64_THRESHOLD;
+            let version: u16 = if zip64 { 45 } else { 20 };
+            put32(&mut cd, 0x0201_4b50);
+            put16(&mut cd, MADE_BY_UNIX | version);
+            put16(&mut cd, version);
+            put16(&mut cd, flags(&e.name));
+            put16(&mut cd, e.method);
+            put16(&mut cd, self.time.time_word());
+            put16(&mut cd, self.time.date_word());
+            put32(&mut cd, e.crc32);
+            put32(&mut cd, e.compressed_size.min(U32_MAX) as u32);
+            put32(&mut cd, e.size.min(U32_MAX) as u32);
+            put16(&mut cd, e.name.len() as u16);
+            put16(
+                &mut cd,
+                if extra.is_empty() {
+                    0
+                } else {
+                    extra.len() as u16 + 4
+                },
+            );
+            put16(&mut cd, 0); // comment
+            put16(&mut cd, 0); // disk
+            put16(&mut cd, 0); // internal attributes
+            put32(&mut cd, (0o100_000 | e.mode) << 16);
+            put32(&mut cd, e.offset.min(U32_MAX) as u32);
+            cd.extend_from_slice(e.name.as_bytes());
+            if !extra.is_empty() {
+                put16(&mut cd, 0x0001);
+                put16(&mut cd, extra.len() as u16);
+                cd.extend_from_slice(&extra);
+            }
+        }
+        self.out.write_all(&cd)?;
+        let size = cd.len() as u64;
+        let count = self.entries.len() as u64;
+        let mut end = Vec::new();
+        if count >= 0xFFFF || size >= U32_MAX || start >= U32_MAX {
+            let zip64_end = start + size;
+            put32(&mut end, 0x0606_4b50);
+            put64(&mut end, 44);
+            put16(&mut end, MADE_BY_UNIX | 45);
+            put16(&mut end, 45);
+            put32(&mut end, 0);
+            put32(&mut end, 0);
+            put64(&mut end, count);
+            put64(&mut end, count);
+            put64(&mut end, size);
+            put64(&mut end, start);
+            put32(&mut end, 0x0706_4b50);
+            put32(&mut end, 0);
+            put64(&mut end, zip64_end);
+            put32(&mut end, 1);
+        }
+        put32(&mut end, 0x0605_4b50);
+        put16(&mut end, 0);
+        put16(&mut end, 0);
+        put16(&mut end, count.min(0xFFFF) as u16);
+        put16(&mut end, count.min(0xFFFF) as u16);
+        put32(&mut end, size.min(U32_MAX) as u32);
+        put32(&mut end, start.min(U32_MAX) as u32);
+        put16(&mut end, 0);
+        self.out.write_all(&end)
+    }
+}
+
+/// General-purpose flags: bit 11 when the name is not ASCII (it is UTF-8).
+fn flags(name: &str) -> u16 {
+    if name.is_ascii() {
+        0
+    } else {
+        0x0800
+    }
+}
+
+fn put16(out: &mut Vec<u8>, v: u16) {
+    out.extend_from_slice(&v.to_le_bytes());
+}
+
+fn put32(out: &mut Vec<u8>, v: u32) {
+    out.extend_from_slice(&v.to_le_bytes());
+}
+
+fn put64(out: &mut Vec<u8>, v: u64) {
+    out.extend_from_slice(&v.to_le_bytes());
 }
 
 /// `sha256=` value for RECORD: urlsafe base64 without padding.
@@ -171,24 +332,45 @@ fn csv_field(s: &str) -> String {
     }
 }
 
+/// A zip (MS-DOS) timestamp: the fields, and the packed date and time words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct DosTime {
+    pub year: u16,
+    pub month: u8,
+    pub day: u8,
+    pub hour: u8,
+    pub minute: u8,
+    /// Even: zip stores seconds in units of two.
+    pub second: u8,
+}
+
+impl DosTime {
+    fn date_word(self) -> u16 {
+        ((self.year - 1980) << 9) | (u16::from(self.month) << 5) | u16::from(self.day)
+    }
+
+    fn time_word(self) -> u16 {
+        (u16::from(self.hour) << 11) | (u16::from(self.minute) << 5) | u16::from(self.second / 2)
+    }
+}
+
 /// Seconds since the epoch → zip (MS-DOS) time, clamped to what zip can hold:
 /// 1980-01-01 00:00:00 to 2107-12-31 23:59:58, with 2-second resolution.
-pub fn dos_datetime(epoch: i64) -> DateTime {
+pub fn dos_datetime(epoch: i64) -> DosTime {
     const MIN: i64 = 315_532_800; // 1980-01-01
     const MAX: i64 = 4_354_819_198; // 2107-12-31T23:59:58
     let t = epoch.clamp(MIN, MAX);
     let days = t.div_euclid(86_400);
     let secs = t.rem_euclid(86_400);
     let (y, m, d) = civil_from_days(days);
-    DateTime::from_date_and_time(
-        y as u16,
-        m as u8,
-        d as u8,
-        (secs / 3600) as u8,
-        ((secs % 3600) / 60) as u8,
-        (secs % 60) as u8,
-    )
-    .unwrap_or_default()
+    DosTime {
+        year: y as u16,
+        month: m as u8,
+        day: d as u8,
+        hour: (secs / 3600) as u8,
+        minute: ((secs % 3600) / 60) as u8,
+        second: (secs % 60) as u8 & !1,
+    }
 }
 
 /// Days since 1970-01-01 → (year, month, day), proleptic Gregorian.
@@ -209,6 +391,8 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 mod tests {
     use super::*;
 
+    use std::io::Read;
+
     #[test]
     fn civil_dates() {
         assert_eq!(civil_from_days(0), (1970, 1, 1));
@@ -220,21 +404,21 @@ mod tests {
     #[test]
     fn dos_time_is_clamped() {
         let t = dos_datetime(0);
-        assert_eq!((t.year(), t.month(), t.day(), t.hour()), (1980, 1, 1, 0));
-        let t = dos_datetime(1_700_000_000); // 2023-11-14T22:13:20Z
+        assert_eq!((t.year, t.month, t.day, t.hour), (1980, 1, 1, 0));
+        let t = dos_datetime(1_700_000_001); // 2023-11-14T22:13:21Z
         assert_eq!(
             (
-                t.year(),
-                t.month(),
-                t.day(),
-                t.hour(),
-                t.minute(),
-                t.second()
+                t.year,
+                t.month,
+                t.day,
+                t.hour,
+                t.minute,
+                t.second
             ),
             (2023, 11, 14, 22, 13, 20)
         );
         let t = dos_datetime(i64::MAX);
-        assert_eq!((t.year(), t.month(), t.day()), (2107, 12, 31));
+        assert_eq!((t.year, t.month, t.day), (2107, 12, 31));
     }
 
     #[test]
