@@ -15,7 +15,6 @@ use std::io::{self, BufWriter, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 
 use base64::Engine;
-use sha2::{Digest, Sha256};
 use tempfile::NamedTempFile;
 
 use super::deflate;
@@ -391,6 +390,7 @@ fn civil_from_days(days: i64) -> (i64, i64, i64) {
 mod tests {
     use super::*;
 
+    use sha2::{Digest, Sha256};
     use std::io::Read;
 
     #[test]
