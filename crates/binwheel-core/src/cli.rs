@@ -13,9 +13,10 @@ use crate::error::{Error, Result};
 const USAGE: &str = "usage: binwheel <command> [options]
 
 commands:
-  build [PROJECT] [-o DIR] [--target NAME]... [--list]
+  build [PROJECT] [-o DIR] [--target NAME]... [--all-targets] [--sdist] [--list]
                       build the wheel for the host or each --target into DIR (default dist/);
-                      --list prints the planned files instead of writing
+                      --all-targets: every target in [tool.binwheel.targets] plus the sdist,
+                      in parallel; --sdist: the sdist too; --list: print the planned files
   inspect FILE... [--json]
                       print what binwheel reads from executables and wheels and the tags it derives
   check WHEEL...      validate wheels against their binaries and PyPI's upload rules
@@ -106,8 +107,18 @@ fn report<T>(result: Result<T>) -> std::result::Result<Option<T>, Usage> {
     }
 }
 
+/// One artifact of `binwheel build`.
+enum Job {
+    Wheel(Option<String>),
+    Sdist,
+}
+
 fn build(args: &[String]) -> std::result::Result<i32, Usage> {
-    let (positional, flags) = parse(args, &["-o", "--out-dir", "--target"], &["--list"])?;
+    let (positional, flags) = parse(
+        args,
+        &["-o", "--out-dir", "--target"],
+        &["--list", "--all-targets", "--sdist"],
+    )?;
     if positional.len() > 1 {
         return Err(Usage("build takes at most one project directory".into()));
     }
@@ -117,22 +128,53 @@ fn build(args: &[String]) -> std::result::Result<i32, Usage> {
         .or_else(|| flags.get("--out-dir"))
         .and_then(|v| v.last())
         .map_or_else(|| project.join("dist"), PathBuf::from);
-    let env = |name: &str| std::env::var(name).ok();
-    let targets: Vec<Option<String>> = match flags.get("--target") {
-        Some(t) => t.iter().cloned().map(Some).collect(),
-        None => vec![None],
-    };
-    let mut code = 0;
-    for target in targets {
-        let mut settings = BTreeMap::new();
-        if let Some(t) = &target {
-            settings.insert("target".to_string(), t.clone());
-        }
-        let Some(options) = report(Options::new(&settings, env))? else {
+    let all = flags.contains_key("--all-targets");
+    if all && flags.contains_key("--target") {
+        return Err(Usage(
+            "--all-targets and --target exclude each other".into(),
+        ));
+    }
+    let mut jobs: Vec<Job> = if all {
+        let Some(loaded) = report(crate::project::Project::load(&project))? else {
             return Ok(1);
         };
-        if flags.contains_key("--list") {
-            match report(backend::plan(&project, &options))? {
+        if loaded.settings.targets.is_empty() {
+            eprintln!(
+                "binwheel: error: --all-targets needs [tool.binwheel.targets] in {}",
+                project.join(crate::project::PYPROJECT).display()
+            );
+            return Ok(1);
+        }
+        loaded
+            .settings
+            .targets
+            .iter()
+            .map(|t| Job::Wheel(Some(t.key.value.clone())))
+            .collect()
+    } else {
+        match flags.get("--target") {
+            Some(t) => t.iter().cloned().map(|t| Job::Wheel(Some(t))).collect(),
+            None => vec![Job::Wheel(None)],
+        }
+    };
+    if all || flags.contains_key("--sdist") {
+        jobs.push(Job::Sdist);
+    }
+    let env = |name: &str| std::env::var(name).ok();
+    let options = |target: &Option<String>| {
+        let mut settings = BTreeMap::new();
+        if let Some(t) = target {
+            settings.insert("target".to_string(), t.clone());
+        }
+        Options::new(&settings, env)
+    };
+
+    if flags.contains_key("--list") {
+        let mut code = 0;
+        for job in &jobs {
+            let Job::Wheel(target) = job else { continue };
+            let planned = options(target).and_then(|o| backend::plan(&project, &o));
+            match report(planned)? {
                 Some((_, plan)) => {
                     println!("{}", plan.filename());
                     for entry in plan.files.iter().chain(&plan.dist_info) {
@@ -142,11 +184,57 @@ fn build(args: &[String]) -> std::result::Result<i32, Usage> {
                 }
                 None => code = 1,
             }
-            continue;
         }
-        match report(backend::build_wheel(&project, &out, &options))? {
-            Some(name) => println!("{}", out.join(name).display()),
-            None => code = 1,
+        return Ok(code);
+    }
+
+    // Independent artifacts build in parallel; each keeps its memory bounded.
+    let run = |job: &Job| -> Result<String> {
+        let name = match job {
+            Job::Wheel(target) => backend::build_wheel(&project, &out, &options(target)?)?,
+            Job::Sdist => backend::build_sdist(&project, &out, &options(&None)?)?,
+        };
+        Ok(out.join(name).display().to_string())
+    };
+    let workers = std::thread::available_parallelism()
+        .map_or(1, |n| n.get())
+        .min(jobs.len());
+    let results: Vec<Result<String>> = if workers <= 1 {
+        jobs.iter().map(run).collect()
+    } else {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let slots: Vec<std::sync::Mutex<Option<Result<String>>>> =
+            jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(|| loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let Some(job) = jobs.get(i) else { break };
+                    let result = run(job);
+                    if let Ok(mut slot) = slots[i].lock() {
+                        *slot = Some(result);
+                    }
+                });
+            }
+        });
+        slots
+            .into_iter()
+            .map(|s| {
+                s.into_inner()
+                    .ok()
+                    .flatten()
+                    .unwrap_or_else(|| Err(Error::new("a build thread stopped unexpectedly")))
+            })
+            .collect()
+    };
+    let mut code = 0;
+    for result in results {
+        match result {
+            Ok(path) => println!("{path}"),
+            Err(e) => {
+                eprintln!("binwheel: error: {e}");
+                code = 1;
+            }
         }
     }
     Ok(code)
