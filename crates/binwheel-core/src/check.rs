@@ -124,7 +124,10 @@ pub fn check_wheel(path: &Path) -> Vec<String> {
     let mut read_meta = |wheel: &mut Zip, file: &str| -> Option<String> {
         let dist_info = dist_info.as_deref()?;
         let name = format!("{dist_info}/{file}");
-        let entry = wheel.entries.iter().find(|e| e.name == name)?.clone();
+        let Some(entry) = wheel.entries.iter().find(|e| e.name == name).cloned() else {
+            problems.push(format!("{name} is missing"));
+            return None;
+        };
         match wheel.read(&entry, Options::collect()) {
             Ok(data) => Some(String::from_utf8_lossy(&data.collected).into_owned()),
             Err(p) => {
@@ -136,13 +139,6 @@ pub fn check_wheel(path: &Path) -> Vec<String> {
     let wheel_file = read_meta(&mut wheel, "WHEEL");
     let metadata = read_meta(&mut wheel, "METADATA");
     let record = read_meta(&mut wheel, "RECORD");
-    if let Some(dist_info) = &dist_info {
-        for (file, content) in [("WHEEL", &wheel_file), ("METADATA", &metadata), ("RECORD", &record)] {
-            if content.is_none() && !problems.iter().any(|p| p.contains(file)) {
-                problems.push(format!("{dist_info}/{file} is missing"));
-            }
-        }
-    }
 
     if let (Ok(w), Some(text)) = (&parsed, &wheel_file) {
         let mut listed: Vec<String> = text
@@ -185,7 +181,10 @@ pub fn check_wheel(path: &Path) -> Vec<String> {
     if record.is_some() {
         for row in &rows {
             if !member_names.contains(row.path.as_str()) {
-                problems.push(format!("RECORD lists {}, which is not in the archive", row.path));
+                problems.push(format!(
+                    "RECORD lists {}, which is not in the archive",
+                    row.path
+                ));
             }
         }
     }
@@ -230,11 +229,15 @@ pub fn check_wheel(path: &Path) -> Vec<String> {
         if let Some(row) = row {
             if is_record {
                 if !row.hash.is_empty() || !row.size.is_empty() {
-                    problems.push("RECORD lists a hash or size for itself; leave both empty".into());
+                    problems
+                        .push("RECORD lists a hash or size for itself; leave both empty".into());
                 }
             } else {
                 if let (Some(algo), Some(digest)) = (algo, &data.digest) {
-                    let want = format!("{algo}={}", base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest));
+                    let want = format!(
+                        "{algo}={}",
+                        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
+                    );
                     if row.hash != want {
                         problems.push(format!(
                             "{}: RECORD says {}, but the file hashes to {want}",
@@ -246,7 +249,11 @@ pub fn check_wheel(path: &Path) -> Vec<String> {
                     problems.push(format!(
                         "{}: RECORD says {} bytes, but the file has {}",
                         e.name,
-                        if row.size.is_empty() { "no size" } else { &row.size },
+                        if row.size.is_empty() {
+                            "no size"
+                        } else {
+                            &row.size
+                        },
                         data.size
                     ));
                 }
@@ -288,9 +295,7 @@ pub fn check_wheel(path: &Path) -> Vec<String> {
             ..Default::default()
         };
         let refs: Vec<(&str, &Facts)> = binaries.iter().map(|(n, f)| (n.as_str(), f)).collect();
-        if !platforms.iter().any(|t| t == "any") || !refs.is_empty() {
-            problems.extend(tags::check_tags(&platforms, &refs, &policy));
-        }
+        problems.extend(tags::check_tags(&platforms, &refs, &policy));
     }
     let mut seen = HashSet::new();
     problems.retain(|p| seen.insert(p.clone()));
@@ -310,7 +315,12 @@ pub fn inspect_report(paths: &[PathBuf], json: bool) -> Result<String, Error> {
                 ..Default::default()
             };
             let mut members = Vec::new();
-            for e in wheel.entries.clone().iter().filter(|e| !e.name.ends_with('/')) {
+            for e in wheel
+                .entries
+                .clone()
+                .iter()
+                .filter(|e| !e.name.ends_with('/'))
+            {
                 let data = wheel
                     .read(e, Options::stream(None))
                     .map_err(|p| Error::new(format!("{shown}: {p}")))?;
@@ -323,7 +333,8 @@ pub fn inspect_report(paths: &[PathBuf], json: bool) -> Result<String, Error> {
             files.push(Entry::Wheel(shown, members));
         } else {
             let facts = inspect::inspect_file(path)?;
-            files.push(Entry::Binary(Report::binary(&shown, facts, &TagPolicy::default())));
+            let report = Report::binary(&shown, facts, &TagPolicy::default());
+            files.push(Entry::Binary(Box::new(report)));
         }
     }
     Ok(if json {
@@ -361,7 +372,11 @@ fn shipped_libraries(wheel: &Zip) -> Vec<String> {
 }
 
 fn join<T: AsRef<str>>(items: &[T]) -> String {
-    items.iter().map(|s| s.as_ref()).collect::<Vec<_>>().join(", ")
+    items
+        .iter()
+        .map(|s| s.as_ref())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn method_name(method: u16) -> &'static str {
@@ -404,7 +419,10 @@ impl WheelName {
                 ))
             }
         };
-        if [name, version, python, abi, platform].iter().any(|p| p.is_empty()) {
+        if [name, version, python, abi, platform]
+            .iter()
+            .any(|p| p.is_empty())
+        {
             return Err(format!("{file_name} has an empty filename component"));
         }
         Ok(WheelName {
@@ -455,12 +473,12 @@ fn normalize_name(name: &str) -> String {
 
 fn check_metadata(w: &WheelName, text: &str, problems: &mut Vec<String>) {
     let field = |key: &str| {
-        text.lines()
-            .take_while(|l| !l.is_empty())
-            .find_map(|l| {
-                let (k, v) = l.split_once(':')?;
-                k.trim().eq_ignore_ascii_case(key).then(|| v.trim().to_string())
-            })
+        text.lines().take_while(|l| !l.is_empty()).find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim()
+                .eq_ignore_ascii_case(key)
+                .then(|| v.trim().to_string())
+        })
     };
     match field("Name") {
         Some(name) if normalize_name(&name) != normalize_name(&w.name) => problems.push(format!(
@@ -653,15 +671,20 @@ fn read_at(file: &mut File, offset: u64, len: u64) -> io::Result<Vec<u8>> {
     let mut buf = Vec::new();
     file.take(len).read_to_end(&mut buf)?;
     if (buf.len() as u64) < len {
-        return Err(io::Error::new(io::ErrorKind::UnexpectedEof, "unexpected end of file"));
+        return Err(io::Error::new(
+            io::ErrorKind::UnexpectedEof,
+            "unexpected end of file",
+        ));
     }
     Ok(buf)
 }
 
 impl Zip {
     fn open(path: &Path) -> Result<Zip, String> {
-        let mut file = File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
-        let entries = Self::directory(&mut file).map_err(|e| format!("not a valid zip archive: {e}"))?;
+        let mut file =
+            File::open(path).map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+        let entries =
+            Self::directory(&mut file).map_err(|e| format!("not a valid zip archive: {e}"))?;
         Ok(Zip { file, entries })
     }
 
@@ -681,8 +704,12 @@ impl Zip {
         if count == 0xffff || dir_size == 0xffff_ffff || dir_offset == 0xffff_ffff {
             // ZIP64: the locator sits just before the end record.
             let eocd_at = len - tail_len + eocd as u64;
-            let locator = read_at(file, eocd_at.checked_sub(20).ok_or("truncated ZIP64 locator")?, 20)
-                .map_err(io)?;
+            let locator = read_at(
+                file,
+                eocd_at.checked_sub(20).ok_or("truncated ZIP64 locator")?,
+                20,
+            )
+            .map_err(io)?;
             if le32(&locator, 0) != 0x0706_4b50 {
                 return Err("missing ZIP64 end of central directory locator".into());
             }
@@ -695,9 +722,12 @@ impl Zip {
             dir_offset = le64(&record, 48);
         }
         if count > MAX_ENTRIES || dir_size > MAX_DIRECTORY {
-            return Err(format!("implausible central directory ({count} entries, {dir_size} bytes)"));
+            return Err(format!(
+                "implausible central directory ({count} entries, {dir_size} bytes)"
+            ));
         }
-        let dir = read_at(file, dir_offset, dir_size).map_err(|e| format!("central directory: {e}"))?;
+        let dir =
+            read_at(file, dir_offset, dir_size).map_err(|e| format!("central directory: {e}"))?;
         let mut entries = Vec::new();
         let mut at = 0usize;
         for i in 0..count {
@@ -705,12 +735,17 @@ impl Zip {
             if h.len() < 46 || le32(h, 0) != 0x0201_4b50 {
                 return Err(format!("central directory entry {} is damaged", i + 1));
             }
-            let (name_len, extra_len, comment_len) =
-                (le16(h, 28) as usize, le16(h, 30) as usize, le16(h, 32) as usize);
+            let (name_len, extra_len, comment_len) = (
+                le16(h, 28) as usize,
+                le16(h, 30) as usize,
+                le16(h, 32) as usize,
+            );
             let name = h
                 .get(46..46 + name_len)
                 .ok_or_else(|| format!("central directory entry {} is truncated", i + 1))?;
-            let extra = h.get(46 + name_len..46 + name_len + extra_len).unwrap_or_default();
+            let extra = h
+                .get(46 + name_len..46 + name_len + extra_len)
+                .unwrap_or_default();
             let mut entry = ZipEntry {
                 name: String::from_utf8_lossy(name).into_owned(),
                 made_by: le16(h, 4),
@@ -729,7 +764,11 @@ impl Zip {
                 let body = extra.get(x + 4..x + 4 + size).unwrap_or_default();
                 if id == 1 {
                     let mut k = 0;
-                    for field in [&mut entry.size, &mut entry.compressed, &mut entry.local_offset] {
+                    for field in [
+                        &mut entry.size,
+                        &mut entry.compressed,
+                        &mut entry.local_offset,
+                    ] {
                         if *field == 0xffff_ffff {
                             *field = le64(body, k);
                             k += 8;
@@ -763,7 +802,9 @@ impl Zip {
             )));
         }
         if le16(&local, 8) != e.method {
-            return Err(fail("the local header and the central directory disagree on compression".into()));
+            return Err(fail(
+                "the local header and the central directory disagree on compression".into(),
+            ));
         }
         let data_at = e.local_offset + 30 + name_len + extra_len;
         self.file
@@ -788,7 +829,8 @@ impl Zip {
         let mut buf = vec![0u8; 64 * 1024];
         let mut first = true;
         loop {
-            let n = fill(&mut reader, &mut buf).map_err(|err| fail(format!("cannot decompress: {err}")))?;
+            let n = fill(&mut reader, &mut buf)
+                .map_err(|err| fail(format!("cannot decompress: {err}")))?;
             if n == 0 {
                 break;
             }
@@ -827,7 +869,8 @@ impl Zip {
         }
         out.digest = hasher.map(Hasher::finish);
         if let Some(temp) = out.binary.as_mut() {
-            temp.seek(SeekFrom::Start(0)).map_err(|err| fail(err.to_string()))?;
+            temp.seek(SeekFrom::Start(0))
+                .map_err(|err| fail(err.to_string()))?;
         }
         Ok(out)
     }
@@ -845,7 +888,7 @@ struct Report {
 }
 
 enum Entry {
-    Binary(Report),
+    Binary(Box<Report>),
     Wheel(String, Vec<Report>),
 }
 
@@ -902,7 +945,12 @@ fn render_text(files: &[Entry]) -> String {
 
 fn text_report(out: &mut String, r: &Report, indent: &str) {
     let Some(f) = &r.facts else {
-        let _ = writeln!(out, "{indent}{}: {}", r.name, r.error.as_deref().unwrap_or("?"));
+        let _ = writeln!(
+            out,
+            "{indent}{}: {}",
+            r.name,
+            r.error.as_deref().unwrap_or("?")
+        );
         return;
     };
     let target = f
@@ -947,7 +995,10 @@ fn text_report(out: &mut String, r: &Report, indent: &str) {
             line("runpath:", rp.clone());
         }
         if let Some(g) = elf.glibc {
-            line("glibc:", format!("{} (highest GLIBC_ symbol version)", g.short()));
+            line(
+                "glibc:",
+                format!("{} (highest GLIBC_ symbol version)", g.short()),
+            );
         }
         let others: Vec<String> = elf
             .versions
@@ -959,7 +1010,10 @@ fn text_report(out: &mut String, r: &Report, indent: &str) {
             line("versions:", others.join(", "));
         }
         if let Some(hard) = elf.arm_hard_float {
-            line("float abi:", if hard { "hard (armhf)" } else { "soft (armel)" }.into());
+            line(
+                "float abi:",
+                if hard { "hard (armhf)" } else { "soft (armel)" }.into(),
+            );
         }
     }
     if let Some(m) = &f.macho {
@@ -973,8 +1027,14 @@ fn text_report(out: &mut String, r: &Report, indent: &str) {
                 ),
                 _ => "no minimum OS recorded".into(),
             };
-            let sdk = s.sdk.map(|v| format!(", sdk {}", v.short())).unwrap_or_default();
-            line(&format!("{}:", s.cpu), format!("{}-bit {}, {min}{sdk}", s.bits, s.kind.name()));
+            let sdk = s
+                .sdk
+                .map(|v| format!(", sdk {}", v.short()))
+                .unwrap_or_default();
+            line(
+                &format!("{}:", s.cpu),
+                format!("{}-bit {}, {min}{sdk}", s.bits, s.kind.name()),
+            );
             if !s.dylibs.is_empty() {
                 line("  dylibs:", s.dylibs.join(", "));
             }
@@ -1023,7 +1083,11 @@ fn jopt(s: Option<&str>) -> String {
 fn jlist<T: AsRef<str>>(items: &[T]) -> String {
     format!(
         "[{}]",
-        items.iter().map(|s| js(s.as_ref())).collect::<Vec<_>>().join(", ")
+        items
+            .iter()
+            .map(|s| js(s.as_ref()))
+            .collect::<Vec<_>>()
+            .join(", ")
     )
 }
 
@@ -1071,7 +1135,11 @@ fn json_facts(f: &Facts) -> String {
                 )
             })
             .collect();
-        format!("{{\"fat\": {}, \"slices\": [{}]}}", m.fat, slices.join(", "))
+        format!(
+            "{{\"fat\": {}, \"slices\": [{}]}}",
+            m.fat,
+            slices.join(", ")
+        )
     });
     let pe = f.pe.as_ref().map_or("null".into(), |p| {
         format!(
@@ -1144,12 +1212,16 @@ mod tests {
 
     #[test]
     fn wheel_names() {
-        let w = WheelName::parse("foo_bar-1.0-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl")
-            .unwrap();
+        let w =
+            WheelName::parse("foo_bar-1.0-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl")
+                .unwrap();
         assert_eq!(w.name, "foo_bar");
         assert_eq!(
             w.expanded_tags(),
-            ["py3-none-manylinux2014_x86_64", "py3-none-manylinux_2_17_x86_64"]
+            [
+                "py3-none-manylinux2014_x86_64",
+                "py3-none-manylinux_2_17_x86_64"
+            ]
         );
         assert!(WheelName::parse("foo-1.0-1-py3-none-any.whl").is_ok());
         assert!(WheelName::parse("foo-1.0.whl").is_err());
@@ -1158,10 +1230,14 @@ mod tests {
 
     #[test]
     fn record_csv() {
-        let rows = parse_record("a/b.py,sha256=abc,12\n\"we,ird\"\"name\",,\nx.dist-info/RECORD,,\n");
+        let rows =
+            parse_record("a/b.py,sha256=abc,12\n\"we,ird\"\"name\",,\nx.dist-info/RECORD,,\n");
         assert_eq!(rows.len(), 3);
         assert_eq!(rows[1].path, "we,ird\"name");
-        assert_eq!((rows[0].hash.as_str(), rows[0].size.as_str()), ("sha256=abc", "12"));
+        assert_eq!(
+            (rows[0].hash.as_str(), rows[0].size.as_str()),
+            ("sha256=abc", "12")
+        );
     }
 
     #[test]

@@ -46,7 +46,9 @@ pub fn wheel_tags(
     policy: &TagPolicy,
 ) -> Result<Vec<String>, Error> {
     if !target.is_valid() {
-        return Err(Error::new(format!("{target} is not a platform binwheel can tag")));
+        return Err(Error::new(format!(
+            "{target} is not a platform binwheel can tag"
+        )));
     }
     let mut problems: Vec<String> = binaries
         .iter()
@@ -166,8 +168,7 @@ pub fn pypi_problem(tag: &str) -> Option<String> {
         return None;
     }
     let ok = if let Some(rest) = tag.strip_prefix("manylinux_") {
-        split_version(rest)
-            .is_some_and(|(_, _, a)| LINUX_ARCHES.contains(&a) || a == "ppc64")
+        split_version(rest).is_some_and(|(_, _, a)| LINUX_ARCHES.contains(&a) || a == "ppc64")
     } else if let Some(rest) = tag.strip_prefix("musllinux_") {
         split_version(rest).is_some_and(|(_, _, a)| LINUX_ARCHES.contains(&a))
     } else if let Some(rest) = tag.strip_prefix("macosx_") {
@@ -290,7 +291,9 @@ const LEGACY_MANYLINUX: [(&str, u32, &[&str]); 3] = [
     (
         "manylinux2014",
         17,
-        &["x86_64", "i686", "aarch64", "armv7l", "ppc64", "ppc64le", "s390x"],
+        &[
+            "x86_64", "i686", "aarch64", "armv7l", "ppc64", "ppc64le", "s390x",
+        ],
     ),
 ];
 
@@ -370,7 +373,8 @@ fn linux_needs(facts: &Facts, policy: &TagPolicy) -> LinuxNeeds {
             dynamic_musl: true,
         },
         _ => {
-            let why = format!("is dynamically linked, and its {loader} is neither glibc's nor musl's");
+            let why =
+                format!("is dynamically linked, and its {loader} is neither glibc's nor musl's");
             LinuxNeeds {
                 glibc: Err(why.clone()),
                 musl: Err(why),
@@ -397,9 +401,15 @@ fn glibc_need(elf: &crate::inspect::ElfFacts, policy: &TagPolicy) -> Result<(u32
             }
             if let Some(ver) = Version::parse(number) {
                 if ver.major != 2 {
-                    return Err(format!("needs {version} from {file}, a glibc that does not exist"));
+                    return Err(format!(
+                        "needs {version} from {file}, a glibc that does not exist"
+                    ));
                 }
-                let minor = if ver.patch > 0 { ver.minor + 1 } else { ver.minor };
+                let minor = if ver.patch > 0 {
+                    ver.minor + 1
+                } else {
+                    ver.minor
+                };
                 raise(minor, format!("symbol version {version} from {file}"));
             }
             continue;
@@ -432,7 +442,10 @@ fn glibc_need(elf: &crate::inspect::ElfFacts, policy: &TagPolicy) -> Result<(u32
         match floor {
             Some(row) => raise(
                 row.0,
-                format!("symbol version {version} from {file}, first allowed by manylinux_2_{}", row.0),
+                format!(
+                    "symbol version {version} from {file}, first allowed by manylinux_2_{}",
+                    row.0
+                ),
             ),
             None => {
                 return Err(format!(
@@ -463,8 +476,12 @@ fn linux_tags(
         .iter()
         .map(|(name, facts)| (*name, linux_needs(facts, policy)))
         .collect();
-    let no_glibc = needs.iter().find_map(|(n, x)| x.glibc.as_ref().err().map(|e| (n, e)));
-    let no_musl = needs.iter().find_map(|(n, x)| x.musl.as_ref().err().map(|e| (n, e)));
+    let no_glibc = needs
+        .iter()
+        .find_map(|(n, x)| x.glibc.as_ref().err().map(|e| (n, e)));
+    let no_musl = needs
+        .iter()
+        .find_map(|(n, x)| x.musl.as_ref().err().map(|e| (n, e)));
     let mut tags = Vec::new();
 
     match (no_glibc, policy.manylinux) {
@@ -632,7 +649,12 @@ fn target_problem(target: Target, name: &str, facts: &Facts) -> Option<String> {
             facts.describe()
         ));
     }
-    let mismatch = || Some(format!("{name} is {} but the target is {target}", facts.describe()));
+    let mismatch = || {
+        Some(format!(
+            "{name} is {} but the target is {target}",
+            facts.describe()
+        ))
+    };
     if facts.os != target.os {
         return mismatch();
     }
@@ -795,7 +817,11 @@ impl<'t> Platform<'t> {
                 Some(format!("{tag}: binwheel has no Linux {arch} target"))
             }
             Platform::Linux { .. } => None,
-            Platform::Manylinux { glibc, arch, legacy } => {
+            Platform::Manylinux {
+                glibc,
+                arch,
+                legacy,
+            } => {
                 let Some(a) = linux_tag_arch(arch) else {
                     return Some(format!("{tag}: binwheel has no Linux {arch} target"));
                 };
@@ -906,7 +932,10 @@ impl<'t> Platform<'t> {
             Platform::Linux { arch }
             | Platform::Manylinux { arch, .. }
             | Platform::Musllinux { arch, .. } => {
-                if facts.format != Format::Elf || facts.os != Os::Linux || linux_tag_arch(arch) != facts.arch {
+                if facts.format != Format::Elf
+                    || facts.os != Os::Linux
+                    || linux_tag_arch(arch) != facts.arch
+                {
                     out.push(wrong_platform(&format!("Linux {arch}")));
                     return;
                 }
@@ -937,7 +966,11 @@ impl<'t> Platform<'t> {
                 }
             }
             Platform::Macos { version, arch } => {
-                let Some(macho) = facts.macho.as_ref().filter(|_| facts.format == Format::MachO) else {
+                let Some(macho) = facts
+                    .macho
+                    .as_ref()
+                    .filter(|_| facts.format == Format::MachO)
+                else {
                     out.push(wrong_platform(&format!("macOS {arch}")));
                     return;
                 };
@@ -997,7 +1030,8 @@ impl<'t> Platform<'t> {
                         ));
                     }
                     for dylib in &slice.dylibs {
-                        let system = dylib.starts_with("/usr/lib/") || dylib.starts_with("/System/Library/");
+                        let system =
+                            dylib.starts_with("/usr/lib/") || dylib.starts_with("/System/Library/");
                         let base = dylib.rsplit('/').next().unwrap_or(dylib);
                         if !system && !allowed(policy, dylib) && !allowed(policy, base) {
                             out.push(format!(
@@ -1017,7 +1051,13 @@ fn allowed(policy: &TagPolicy, library: &str) -> bool {
 }
 
 /// DT_NEEDED libraries a manylinux (or musllinux) system need not have.
-fn library_problems(name: &str, facts: &Facts, policy: &TagPolicy, musl: bool, out: &mut Vec<String>) {
+fn library_problems(
+    name: &str,
+    facts: &Facts,
+    policy: &TagPolicy,
+    musl: bool,
+    out: &mut Vec<String>,
+) {
     let Some(elf) = &facts.elf else { return };
     let interp_base = elf
         .interpreter
@@ -1108,7 +1148,12 @@ mod tests {
     fn slice(arch: Arch, minos: (u32, u32, u32)) -> MachoSlice {
         MachoSlice {
             arch: Some(arch),
-            cpu: if arch == Arch::X86_64 { "x86_64" } else { "arm64" }.into(),
+            cpu: if arch == Arch::X86_64 {
+                "x86_64"
+            } else {
+                "arm64"
+            }
+            .into(),
             bits: 64,
             endian: Endian::Little,
             kind: Kind::Executable,
@@ -1122,7 +1167,11 @@ mod tests {
 
     fn macho(slices: Vec<MachoSlice>) -> Facts {
         let fat = slices.len() > 1;
-        let arch = if fat { Some(Arch::Universal2) } else { slices[0].arch };
+        let arch = if fat {
+            Some(Arch::Universal2)
+        } else {
+            slices[0].arch
+        };
         Facts {
             format: Format::MachO,
             os: Os::Macos,
@@ -1205,7 +1254,12 @@ mod tests {
 
     #[test]
     fn dynamic_glibc_floor_is_the_highest_symbol_version() {
-        let old = elf(Arch::X86_64, Some(GLIBC_X86), &["libc.so.6"], &["GLIBC_2.2.5"]);
+        let old = elf(
+            Arch::X86_64,
+            Some(GLIBC_X86),
+            &["libc.so.6"],
+            &["GLIBC_2.2.5"],
+        );
         assert_eq!(
             tags("linux-x86_64", &old).unwrap(),
             "manylinux2014_x86_64.manylinux_2_17_x86_64"
@@ -1235,7 +1289,10 @@ mod tests {
             &["libstdc++.so.6:GLIBCXX_3.4.99"],
         );
         let err = tags("linux-x86_64", &f).unwrap_err();
-        assert!(err.contains("GLIBCXX_3.4.99 from libstdc++.so.6, newer than any"), "{err}");
+        assert!(
+            err.contains("GLIBCXX_3.4.99 from libstdc++.so.6, newer than any"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -1250,8 +1307,13 @@ mod tests {
             tags_with("linux-x86_64", &f, None, &policy).unwrap(),
             "musllinux_1_1_x86_64"
         );
-        let err = tags_with("linux-x86_64", &f, Some("manylinux_2_17_x86_64"), &TagPolicy::default())
-            .unwrap_err();
+        let err = tags_with(
+            "linux-x86_64",
+            &f,
+            Some("manylinux_2_17_x86_64"),
+            &TagPolicy::default(),
+        )
+        .unwrap_err();
         assert_eq!(
             err,
             "manylinux_2_17_x86_64 is not true for hello: the tag is for glibc systems, but \
@@ -1262,7 +1324,10 @@ mod tests {
             ..Default::default()
         };
         let err = tags_with("linux-x86_64", &f, None, &policy).unwrap_err();
-        assert!(err.starts_with("manylinux = \"2_28\" is set, but hello is linked against musl"), "{err}");
+        assert!(
+            err.starts_with("manylinux = \"2_28\" is set, but hello is linked against musl"),
+            "{err}"
+        );
     }
 
     #[test]
@@ -1290,7 +1355,9 @@ mod tests {
         );
         // libcrypt.so.1 left the policy (distributions replaced it with libxcrypt).
         let f = elf(Arch::X86_64, Some(GLIBC_X86), &["libcrypt.so.1"], &[]);
-        assert!(tags("linux-x86_64", &f).unwrap_err().contains("libcrypt.so.1"));
+        assert!(tags("linux-x86_64", &f)
+            .unwrap_err()
+            .contains("libcrypt.so.1"));
         // libmvec joined the policy with manylinux_2_24.
         let f = elf(Arch::X86_64, Some(GLIBC_X86), &["libmvec.so.1"], &[]);
         assert_eq!(tags("linux-x86_64", &f).unwrap(), "manylinux_2_24_x86_64");
@@ -1313,8 +1380,16 @@ mod tests {
         );
         let a = elf(Arch::Aarch64, None, &[], &[]);
         let err = tags_with("linux-aarch64", &a, None, &policy((2, 12))).unwrap_err();
-        assert!(err.contains("below the oldest manylinux pip installs on aarch64 (2_17)"), "{err}");
-        let new = elf(Arch::X86_64, Some(GLIBC_X86), &["libc.so.6"], &["GLIBC_2.34"]);
+        assert!(
+            err.contains("below the oldest manylinux pip installs on aarch64 (2_17)"),
+            "{err}"
+        );
+        let new = elf(
+            Arch::X86_64,
+            Some(GLIBC_X86),
+            &["libc.so.6"],
+            &["GLIBC_2.34"],
+        );
         let err = tags_with("linux-x86_64", &new, None, &policy((2, 28))).unwrap_err();
         assert_eq!(
             err,
@@ -1340,9 +1415,22 @@ mod tests {
         );
         // static + glibc: only manylinux
         let s = elf(Arch::X86_64, None, &[], &[]);
-        let both = wheel_tags(t("linux-x86_64"), &[("a", &g), ("s", &s)], None, &TagPolicy::default());
-        assert_eq!(both.unwrap().join("."), "manylinux2014_x86_64.manylinux_2_17_x86_64");
-        let unknown = elf(Arch::X86_64, Some("/system/bin/linker64"), &["libc.so"], &[]);
+        let both = wheel_tags(
+            t("linux-x86_64"),
+            &[("a", &g), ("s", &s)],
+            None,
+            &TagPolicy::default(),
+        );
+        assert_eq!(
+            both.unwrap().join("."),
+            "manylinux2014_x86_64.manylinux_2_17_x86_64"
+        );
+        let unknown = elf(
+            Arch::X86_64,
+            Some("/system/bin/linker64"),
+            &["libc.so"],
+            &[],
+        );
         let err = tags("linux-x86_64", &unknown).unwrap_err();
         assert_eq!(
             err,
@@ -1431,7 +1519,13 @@ mod tests {
             slice(Arch::Aarch64, (12, 0, 0)),
         ]);
         assert_eq!(
-            tags_with("macos-universal2", &fat, Some("macosx_10_13_universal2"), &p).unwrap_err(),
+            tags_with(
+                "macos-universal2",
+                &fat,
+                Some("macosx_10_13_universal2"),
+                &p
+            )
+            .unwrap_err(),
             "macosx_10_13_universal2 is not true for hello: the arm64 slice of hello needs macOS \
              12.0 (LC_BUILD_VERSION minos 12.0), but the tag promises macOS 11.0"
         );
@@ -1443,7 +1537,12 @@ mod tests {
 
     #[test]
     fn pinned_linux() {
-        let new = elf(Arch::X86_64, Some(GLIBC_X86), &["libc.so.6"], &["GLIBC_2.34"]);
+        let new = elf(
+            Arch::X86_64,
+            Some(GLIBC_X86),
+            &["libc.so.6"],
+            &["GLIBC_2.34"],
+        );
         let p = TagPolicy::default();
         assert_eq!(
             tags_with("linux-x86_64", &new, Some("manylinux_2_17_x86_64"), &p).unwrap_err(),
@@ -1451,8 +1550,13 @@ mod tests {
              GLIBC_2.34 from libc.so.6), but the tag promises only glibc 2.17"
         );
         assert_eq!(
-            tags_with("linux-x86_64", &new, Some("manylinux_2_35_x86_64.manylinux_2_34_x86_64"), &p)
-                .unwrap(),
+            tags_with(
+                "linux-x86_64",
+                &new,
+                Some("manylinux_2_35_x86_64.manylinux_2_34_x86_64"),
+                &p
+            )
+            .unwrap(),
             "manylinux_2_34_x86_64.manylinux_2_35_x86_64"
         );
         let s = elf(Arch::X86_64, None, &[], &[]);
@@ -1476,8 +1580,14 @@ mod tests {
 
     #[test]
     fn windows() {
-        assert_eq!(tags("windows-x86_64", &pe(Arch::X86_64)).unwrap(), "win_amd64");
-        assert_eq!(tags("windows-arm64", &pe(Arch::Aarch64)).unwrap(), "win_arm64");
+        assert_eq!(
+            tags("windows-x86_64", &pe(Arch::X86_64)).unwrap(),
+            "win_amd64"
+        );
+        assert_eq!(
+            tags("windows-arm64", &pe(Arch::Aarch64)).unwrap(),
+            "win_arm64"
+        );
         assert_eq!(tags("windows-x86", &pe(Arch::X86)).unwrap(), "win32");
         let p = TagPolicy::default();
         assert_eq!(

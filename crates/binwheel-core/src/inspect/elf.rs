@@ -170,15 +170,11 @@ pub(super) fn inspect<'a, R: ReadRef<'a>>(input: Input<'a, R>) -> Result<Facts, 
             )
         };
         match p_type {
-            PT_LOAD => {
-                if loads.len() < MAX_SEGMENTS as usize {
-                    loads.push(Load {
-                        vaddr,
-                        offset,
-                        filesz,
-                    });
-                }
-            }
+            PT_LOAD if loads.len() < MAX_SEGMENTS as usize => loads.push(Load {
+                vaddr,
+                offset,
+                filesz,
+            }),
             PT_INTERP if interp_range.is_none() => interp_range = Some((offset, filesz)),
             PT_DYNAMIC if dynamic_range.is_none() => dynamic_range = Some((offset, filesz)),
             _ => {}
@@ -290,11 +286,7 @@ fn read_dynamic<'a, R: ReadRef<'a>>(
         let val = entry.word(if is64 { 8 } else { 4 }, is64);
         match tag {
             DT_NULL => break,
-            DT_NEEDED => {
-                if needed_offsets.len() < super::MAX_ITEMS {
-                    needed_offsets.push(val);
-                }
-            }
+            DT_NEEDED if needed_offsets.len() < super::MAX_ITEMS => needed_offsets.push(val),
             DT_STRTAB => strtab = Some(val),
             DT_STRSZ => strsz = Some(val),
             DT_SONAME => out.soname = true,

