@@ -264,7 +264,7 @@ pub fn check_wheel(path: &Path) -> Vec<String> {
                 Ok(facts) => {
                     if matches!(facts.format, Format::Elf | Format::MachO)
                         && facts.kind == Kind::Executable
-                        && e.unix_mode().map_or(true, |m| m & 0o111 == 0)
+                        && e.unix_mode().is_none_or(|m| m & 0o111 == 0)
                     {
                         problems.push(format!(
                             "{} is {} executable but has no execute bits in the archive \

@@ -10,6 +10,7 @@
 pub mod backend;
 pub mod check;
 pub mod cli;
+pub mod download;
 pub mod error;
 pub mod inspect;
 pub mod locator;

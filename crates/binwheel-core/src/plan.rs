@@ -258,7 +258,7 @@ pub fn build_requires(project: &Project, target: &ResolvedTarget) -> Result<Vec<
     Ok(out)
 }
 
-/// Plan the wheel for one target, building binaries that have no prebuilt file.
+/// Plan the wheel for one target, downloading or building binaries that have no prebuilt file.
 pub fn plan_wheel(project: &Project, target: &ResolvedTarget) -> Result<WheelPlan> {
     let meta = &project.metadata;
     let package = &project.package;
@@ -290,6 +290,24 @@ pub fn plan_wheel(project: &Project, target: &ResolvedTarget) -> Result<WheelPla
                 source::run(project, b, &argv, &env, &out)?;
                 out
             }
+            Origin::Download {
+                url,
+                sha256,
+                member,
+                timeout,
+            } => crate::download::fetch(
+                &url,
+                &sha256,
+                member.as_deref(),
+                &crate::download::cache_dir(),
+                timeout,
+            )
+            .map_err(|e| {
+                e.context(format!(
+                    "binary {:?} for target {}",
+                    b.name.value, target.key
+                ))
+            })?,
         };
         facts.push((b.name.value.clone(), inspect::inspect_file(&path)?));
         files.push(Entry::file(

@@ -1,7 +1,8 @@
-//! How a target's binary is obtained: a prebuilt file, or a build command.
+//! How a target's binary is obtained: a prebuilt file, a pinned download, or a
+//! build command.
 //!
-//! Owns the choice (a prebuilt file at `path` wins; else `build` runs) and
-//! running the command: argv without a shell, in the project directory, with
+//! Owns the choice (a prebuilt file at `path` wins; else a `url` pinned for
+//! this target is downloaded; else `build` runs) and running the command: argv without a shell, in the project directory, with
 //! the target's environment, output streamed to our stderr (which the
 //! frontend shows) and the last lines kept for the error message. It does
 //! not inspect binaries or decide archive names.
@@ -31,6 +32,15 @@ pub enum Origin {
         argv: Vec<String>,
         env: Vec<(String, String)>,
     },
+    /// It is downloaded: the expanded `url`, the pinned hash for this
+    /// target, the expanded `member` (inside an archive) and the timeout
+    /// (`BINWHEEL_DOWNLOAD_TIMEOUT` seconds, default 60).
+    Download {
+        url: String,
+        sha256: String,
+        member: Option<String>,
+        timeout: std::time::Duration,
+    },
 }
 
 /// Decide how `b` is obtained for `target`; errors when there is no way.
@@ -42,7 +52,10 @@ pub fn origin(project: &Project, b: &BinarySettings, target: &ResolvedTarget) ->
         .display()
         .to_string();
     match std::fs::metadata(&path) {
-        Ok(m) if m.is_file() => return Ok(Origin::Prebuilt(path)),
+        Ok(m) if m.is_file() => {
+            inside_project(project, &path)?;
+            return Ok(Origin::Prebuilt(path));
+        }
         Ok(_) => {
             return Err(project.pyproject.error(
                 b.path.span.clone(),
@@ -54,6 +67,37 @@ pub fn origin(project: &Project, b: &BinarySettings, target: &ResolvedTarget) ->
             ))
         }
         Err(_) => {}
+    }
+    let version = project.metadata.version_string();
+    let pinned = b
+        .sha256
+        .iter()
+        .find(|(key, _)| crate::target::Target::parse(&key.value) == Some(target.target));
+    if let (Some(url), Some((_, sha256))) = (&b.url, pinned) {
+        let timeout = match std::env::var("BINWHEEL_DOWNLOAD_TIMEOUT") {
+            Ok(v) if !v.trim().is_empty() => v
+                .trim()
+                .parse::<f64>()
+                .ok()
+                .filter(|secs| *secs > 0.0)
+                .and_then(|secs| std::time::Duration::try_from_secs_f64(secs).ok())
+                .ok_or_else(|| {
+                    Error::new(format!(
+                        "BINWHEEL_DOWNLOAD_TIMEOUT must be a positive number of seconds, found {v:?}"
+                    ))
+                })?,
+            _ => std::time::Duration::from_secs(60),
+        };
+        return Ok(Origin::Download {
+            url: expand(&url.value, target, &version)?,
+            sha256: sha256.value.clone(),
+            member: b
+                .member
+                .as_ref()
+                .map(|m| expand(&m.value, target, &version))
+                .transpose()?,
+            timeout,
+        });
     }
     let Some(build) = &b.build else {
         let configured: Vec<&str> = project
@@ -69,8 +113,16 @@ pub fn origin(project: &Project, b: &BinarySettings, target: &ResolvedTarget) ->
                 b.name.value, target.key
             ),
             Some(format!(
-                "build the binary for {} first, add a `build` command, or pick another target with -C target=NAME{}",
+                "build the binary for {} first, add a `build` command{}, or pick another target with -C target=NAME{}",
                 target.key,
+                if b.url.is_some() {
+                    format!(
+                        ", add `{} = \"<sha256>\"` to `sha256` so that `url` is downloaded for this target",
+                        target.key
+                    )
+                } else {
+                    String::new()
+                },
                 if configured.is_empty() {
                     String::new()
                 } else {
@@ -79,7 +131,6 @@ pub fn origin(project: &Project, b: &BinarySettings, target: &ResolvedTarget) ->
             )),
         ));
     };
-    let version = project.metadata.version_string();
     let fill = |s: &str| expand_build(s, target, &version);
     let argv = build
         .iter()
@@ -92,6 +143,25 @@ pub fn origin(project: &Project, b: &BinarySettings, target: &ResolvedTarget) ->
         env.push((key.clone(), value));
     }
     Ok(Origin::Command { argv, env })
+}
+
+/// Refuse a file that resolves (through symlinks) to outside the project.
+fn inside_project(project: &Project, path: &Path) -> Result<()> {
+    let real = path
+        .canonicalize()
+        .map_err(|e| Error::io("cannot read", path, e))?;
+    let root = project
+        .root
+        .canonicalize()
+        .map_err(|e| Error::io("cannot read", &project.root, e))?;
+    if real.starts_with(&root) {
+        return Ok(());
+    }
+    Err(Error::new(format!(
+        "{} resolves to {}, outside the project; binwheel packs only files inside the project\n  help: copy the binary into the project instead of linking to it",
+        path.display(),
+        real.display()
+    )))
 }
 
 /// Expand placeholders, leaving `{out}` for [`run`] to fill.
@@ -248,6 +318,29 @@ fn shell_words(argv: &[String]) -> String {
 mod tests {
     use super::*;
     use crate::target::Target;
+
+    #[cfg(unix)]
+    #[test]
+    fn prebuilt_symlink_out_of_the_project_is_refused() {
+        let outside = tempfile::tempdir().unwrap();
+        let secret = outside.path().join("secret");
+        std::fs::write(&secret, b"\x7fELF").unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[project]\nname = \"x\"\nversion = \"1\"\n[[tool.binwheel.binary]]\nname = \"x\"\npath = \"bin/x\"\n",
+        )
+        .unwrap();
+        std::fs::create_dir(dir.path().join("bin")).unwrap();
+        std::os::unix::fs::symlink(&secret, dir.path().join("bin/x")).unwrap();
+        let project = Project::load(dir.path()).unwrap();
+        let target = ResolvedTarget {
+            target: Target::parse("linux-x86_64").unwrap(),
+            key: "linux-x86_64".into(),
+        };
+        let err = origin(&project, &project.settings.binaries[0], &target).unwrap_err();
+        assert!(err.message().contains("outside the project"), "{err}");
+    }
 
     #[test]
     fn go_environment_for_the_target() {

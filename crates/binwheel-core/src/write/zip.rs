@@ -407,14 +407,7 @@ mod tests {
         assert_eq!((t.year, t.month, t.day, t.hour), (1980, 1, 1, 0));
         let t = dos_datetime(1_700_000_001); // 2023-11-14T22:13:21Z
         assert_eq!(
-            (
-                t.year,
-                t.month,
-                t.day,
-                t.hour,
-                t.minute,
-                t.second
-            ),
+            (t.year, t.month, t.day, t.hour, t.minute, t.second),
             (2023, 11, 14, 22, 13, 20)
         );
         let t = dos_datetime(i64::MAX);
