@@ -77,6 +77,23 @@ pub fn timestamp(source_date_epoch: Option<&str>) -> Result<i64> {
     }
 }
 
+/// A temporary file beside `target` (same directory, so the final rename is
+/// atomic), and a second handle to write through. Dropped unfinished, it is
+/// deleted; see [`finish_temp`].
+pub(crate) fn start_temp(target: &Path) -> Result<(NamedTempFile, std::fs::File)> {
+    let dir = target.parent().unwrap_or(Path::new("."));
+    let tmp = tempfile::Builder::new()
+        .prefix(".binwheel-")
+        .suffix(".tmp")
+        .tempfile_in(dir)
+        .map_err(|e| Error::io("cannot create a file in", dir, e))?;
+    let file = tmp
+        .as_file()
+        .try_clone()
+        .map_err(|e| Error::io("cannot open", tmp.path(), e))?;
+    Ok((tmp, file))
+}
+
 /// Give a finished temporary file normal permissions and rename it to `target`.
 pub(crate) fn finish_temp(tmp: NamedTempFile, target: &Path) -> Result<PathBuf> {
     #[cfg(unix)]

@@ -18,7 +18,7 @@ use flate2::write::GzEncoder;
 use flate2::{Compression, GzBuilder};
 use tempfile::NamedTempFile;
 
-use super::{finish_temp, Entry, Source};
+use super::{finish_temp, start_temp, Entry, Source};
 use crate::error::{Error, Result};
 
 const CHUNK: usize = 256 * 1024;
@@ -41,16 +41,7 @@ impl TarGzWriter {
     /// Start writing `target` (the final path); every member gets mtime
     /// `epoch` (seconds since 1970), clamped to what ustar can store.
     pub fn create(target: &Path, epoch: i64) -> Result<Self> {
-        let dir = target.parent().unwrap_or(Path::new("."));
-        let tmp = tempfile::Builder::new()
-            .prefix(".binwheel-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(|e| Error::io("cannot create a file in", dir, e))?;
-        let file = tmp
-            .as_file()
-            .try_clone()
-            .map_err(|e| Error::io("cannot open", tmp.path(), e))?;
+        let (tmp, file) = start_temp(target)?;
         // No file name, mtime 0 and a fixed OS byte: the gzip header carries
         // nothing about the machine or the moment of the build.
         let gz = GzBuilder::new()

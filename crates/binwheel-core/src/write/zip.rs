@@ -18,7 +18,7 @@ use base64::Engine;
 use tempfile::NamedTempFile;
 
 use super::deflate;
-use super::{finish_temp, Entry, Source};
+use super::{finish_temp, start_temp, Entry, Source};
 use crate::error::{Error, Result};
 
 /// Entries at least this large get ZIP64 local headers (decided before the
@@ -56,16 +56,7 @@ impl WheelWriter {
     /// Start writing `target` (the final path). `level`: deflate level 0–9,
     /// None for [`DEFAULT_LEVEL`]; 0 stores entries uncompressed.
     pub fn create(target: &Path, epoch: i64, level: Option<u32>) -> Result<Self> {
-        let dir = target.parent().unwrap_or(Path::new("."));
-        let tmp = tempfile::Builder::new()
-            .prefix(".binwheel-")
-            .suffix(".tmp")
-            .tempfile_in(dir)
-            .map_err(|e| Error::io("cannot create a file in", dir, e))?;
-        let file = tmp
-            .as_file()
-            .try_clone()
-            .map_err(|e| Error::io("cannot open", tmp.path(), e))?;
+        let (tmp, file) = start_temp(target)?;
         Ok(WheelWriter {
             out: BufWriter::with_capacity(1 << 20, file),
             tmp,
