@@ -309,12 +309,20 @@ pub fn plan_wheel(project: &Project, target: &ResolvedTarget) -> Result<WheelPla
                 ))
             })?,
         };
-        facts.push((b.name.value.clone(), inspect::inspect_file(&path)?));
-        files.push(Entry::file(
-            format!("{package}/_bin/{}", loc.file_name),
-            path,
-            true,
-        ));
+        // Tag errors name the binary and its file ("hello (bin/linux-x86_64/hello)").
+        let shown = path.strip_prefix(&project.root).unwrap_or(&path);
+        let label = format!("{} ({})", b.name.value, shown.display());
+        facts.push((label, inspect::inspect_file(&path)?));
+        let archive_path = match b.install {
+            Install::Package => format!("{package}/_bin/{}", loc.file_name),
+            Install::Scripts => format!(
+                "{}-{}.data/scripts/{}",
+                meta.dist_name(),
+                meta.version_string(),
+                loc.file_name
+            ),
+        };
+        files.push(Entry::file(archive_path, path, true));
     }
     let policy = TagPolicy {
         manylinux: target_settings.and_then(|t| t.manylinux.as_ref().map(|s| s.value)),
@@ -526,6 +534,64 @@ mod tests {
         assert!(err
             .message()
             .contains("Go has no architecture for macos-universal2"));
+    }
+
+    /// A project around a real executable of this machine: the test binary itself.
+    fn host_project(extra: &str) -> (tempfile::TempDir, Project, ResolvedTarget) {
+        let dir = tempfile::tempdir().unwrap();
+        let host = Target::host().unwrap();
+        let bin = dir.path().join("bin").join(host.name());
+        std::fs::create_dir_all(&bin).unwrap();
+        std::fs::copy(
+            std::env::current_exe().unwrap(),
+            bin.join(format!("x{}", host.exe_suffix())),
+        )
+        .unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            format!(
+                "[project]\nname = \"x-tool\"\nversion = \"1.0\"\n[[tool.binwheel.binary]]\nname = \"x\"\npath = \"bin/{{target}}/x{{exe}}\"\n{extra}"
+            ),
+        )
+        .unwrap();
+        let project = Project::load(dir.path()).unwrap();
+        let target = resolve_target(&project, None).unwrap();
+        (dir, project, target)
+    }
+
+    fn paths(plan: &WheelPlan) -> Vec<&str> {
+        plan.files
+            .iter()
+            .chain(&plan.dist_info)
+            .map(|e| e.path.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn package_layout_puts_the_binary_in_bin() {
+        let (_dir, project, target) = host_project("script = \"xt\"\n");
+        let plan = plan_wheel(&project, &target).unwrap();
+        let exe = target.target.exe_suffix();
+        let bin = format!("x_tool/_bin/x{exe}");
+        assert!(paths(&plan).contains(&bin.as_str()), "{:?}", paths(&plan));
+        assert!(paths(&plan).contains(&"x_tool/__init__.py"));
+        assert!(plan.files.iter().any(|e| e.path == bin && e.executable));
+        assert!(paths(&plan).contains(&"x_tool-1.0.dist-info/entry_points.txt"));
+    }
+
+    #[test]
+    fn scripts_layout_puts_the_binary_in_data_scripts() {
+        let (_dir, project, target) = host_project("install = \"scripts\"\n");
+        let plan = plan_wheel(&project, &target).unwrap();
+        let exe = target.target.exe_suffix();
+        let script = format!("x_tool-1.0.data/scripts/x{exe}");
+        assert!(
+            paths(&plan).contains(&script.as_str()),
+            "{:?}",
+            paths(&plan)
+        );
+        assert!(!paths(&plan).iter().any(|p| p.starts_with("x_tool/_bin/x")));
+        assert!(!paths(&plan).iter().any(|p| p.ends_with("entry_points.txt")));
     }
 
     #[test]
