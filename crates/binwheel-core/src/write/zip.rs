@@ -102,7 +102,7 @@ impl WheelWriter {
         let offset = self.position()?;
         self.local_header(name, method, 0, 0, 0, zip64)
             .map_err(|e| self.write_error(e))?;
-        let compressed = deflate::compress(data, &mut self.out, self.level, self.threads)
+        let compressed = deflate::compress(data, expected, &mut self.out, self.level, self.threads)
             .map_err(|e| self.write_error(e))?;
         if compressed.size != expected {
             return Err(Error::new(format!(
