@@ -31,15 +31,6 @@ def _wheelhouse_dir() -> Path:
     return Path(os.environ.get("BINWHEEL_WHEELHOUSE", helpers.CACHE / "wheelhouse")).resolve()
 
 
-def _shared_dir(tmp_path_factory) -> Path:
-    """A directory shared by all xdist workers of this run (per-worker basetemps
-    are siblings under it); without xdist, the session's own basetemp."""
-    base = tmp_path_factory.getbasetemp()
-    if os.environ.get("PYTEST_XDIST_WORKER"):
-        base = base.parent
-    return base
-
-
 @pytest.fixture(scope="session")
 def binwheel_wheel() -> Path:
     """binwheel's own wheel, as a frontend's isolated build env will install it."""
@@ -130,17 +121,23 @@ def validate(tmp_path) -> Callable[..., helpers.WheelReport]:
 def host_wheel(tools, tmp_path_factory) -> Path:
     """The example's wheel for the host, built once per run with `pip wheel`
     (shared between xdist workers)."""
-    shared = _shared_dir(tmp_path_factory) / "host-wheel"
-    with helpers.file_lock(shared.with_suffix(".lock")):
-        done = shared / "dist"
-        if not done.is_dir():
-            work = shared / "work"
-            if work.exists():
-                shutil.rmtree(work)
-            project = helpers.copy_example(work / "project", [helpers.host_target()])
-            tools.pip_wheel(project, work / "dist")
-            (work / "dist").rename(done)
-    return helpers.single_wheel(done)
+    return helpers.build_once(
+        tools, tmp_path_factory, "host-wheel", lambda p: helpers.copy_example(p, [helpers.host_target()])
+    )
+
+
+@pytest.fixture(scope="session")
+def layout_wheels(tools, host_wheel, tmp_path_factory) -> dict[str, Path]:
+    """{"package": the example's host wheel, "scripts": the install = "scripts" copy's}."""
+    scripts = helpers.build_once(tools, tmp_path_factory, "layout-scripts", lambda p: helpers.layout_project(p, "scripts"))
+    return {"package": helpers.check_layout(host_wheel, "package"), "scripts": helpers.check_layout(scripts, "scripts")}
+
+
+@pytest.fixture(scope="session")
+def light_wheel(tools, tmp_path_factory) -> Path:
+    """Package layout with binwheel's generated package (no example __init__)."""
+    wheel = helpers.build_once(tools, tmp_path_factory, "layout-light", lambda p: helpers.layout_project(p, "light"))
+    return helpers.check_layout(wheel, "package")
 
 
 @pytest.fixture(scope="session")

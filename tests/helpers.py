@@ -22,7 +22,7 @@ import time
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterable, Iterator, Mapping, Optional, Sequence
+from typing import Callable, Iterable, Iterator, Mapping, Optional, Sequence
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "hello-server"
@@ -336,7 +336,10 @@ class Venv:
 
     def install_wheel(self, wheel: Path) -> None:
         run(
-            [uv_bin(), "pip", "install", "--python", self.python, "--no-deps", "--no-index", wheel],
+            # --link-mode copy: a test that chmods or rewrites an installed file
+            # must not corrupt uv's cache for the rest of the session
+            [uv_bin(), "pip", "install", "--python", self.python, "--no-deps", "--no-index",
+             "--link-mode", "copy", wheel],
             env=self.tools.env(),
         )
 
@@ -535,3 +538,65 @@ def validate_wheel(path: Path, name: str, version: str, scratch: Optional[Path] 
 
 def platforms(tags: Iterable) -> set[str]:
     return {t.platform for t in tags}
+
+
+# ---------------------------------------------------------------------------
+# Wheels built once per run, shared by every xdist worker
+
+
+def shared_dir(tmp_path_factory) -> Path:
+    """A directory all xdist workers of this run share (their basetemps are
+    siblings under it); without xdist, the session's own basetemp."""
+    base = tmp_path_factory.getbasetemp()
+    return base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
+
+
+def build_once(tools, tmp_path_factory, key: str, make: Callable[[Path], Path]) -> Path:
+    """The wheel of ``make(project dir)``, built by `pip wheel` once per run,
+    whichever worker asks first."""
+    shared = shared_dir(tmp_path_factory) / key
+    with file_lock(shared.with_suffix(".lock")):
+        done = shared / "dist"
+        if not done.is_dir():
+            work = shared / "work"
+            if work.exists():
+                shutil.rmtree(work)
+            tools.pip_wheel(make(work / "project"), work / "dist")
+            (work / "dist").rename(done)
+    return single_wheel(done)
+
+
+def layout_project(dest: Path, layout: str) -> Path:
+    """A copy of the example with the host binary, in one of these layouts:
+
+    - ``package``: the example as it is;
+    - ``scripts``: ``install = "scripts"`` and no ``script`` key;
+    - ``light``: package layout without the example's Python package, so the
+      wheel gets binwheel's generated one-line ``hello/__init__.py``.
+    """
+    project = copy_example(dest, [host_target()], build_command=False)
+    if layout == "scripts":
+        pyproject = project / "pyproject.toml"
+        text = pyproject.read_text(encoding="utf-8")
+        changed = text.replace('script = "hello"\n', 'install = "scripts"\n')
+        assert changed != text, "the example no longer has `script = \"hello\"`"
+        pyproject.write_text(changed, encoding="utf-8")
+    elif layout == "light":
+        shutil.rmtree(project / "python")
+    else:
+        assert layout == "package", layout
+    return project
+
+
+def check_layout(wheel: Path, layout: str) -> Path:
+    """Where the binary is in the wheel is what the layout promises."""
+    with zipfile.ZipFile(wheel) as zf:
+        modes = {i.filename: i.external_attr >> 16 for i in zf.infolist()}
+    in_package = f"hello/_bin/hello{EXE}"
+    in_scripts = f"{EXAMPLE_NAME.replace('-', '_')}-{EXAMPLE_VERSION}.data/scripts/hello{EXE}"
+    expected, unexpected = (in_scripts, in_package) if layout == "scripts" else (in_package, in_scripts)
+    assert expected in modes and unexpected not in modes, (
+        f"{wheel.name}: a {layout}-layout binary belongs at {expected}; members: {sorted(modes)}"
+    )
+    assert modes[expected] == 0o100755, oct(modes[expected])
+    return wheel

@@ -173,6 +173,16 @@ pub fn binary_path(
                 Component::ParentDir | Component::Prefix(_) | Component::RootDir
             )
         });
+    if expanded.contains(char::is_control) {
+        return Err(project.pyproject.error(
+            b.path.span.clone(),
+            format!(
+                "binary {:?}: path {:?} contains a control character",
+                b.name.value, expanded
+            ),
+            Some("write the path of the prebuilt file relative to the project directory, e.g. \"bin/{target}/hello{exe}\"".into()),
+        ));
+    }
     if escapes {
         return Err(project.pyproject.error(
             b.path.span.clone(),
@@ -350,6 +360,16 @@ pub fn plan_wheel(project: &Project, target: &ResolvedTarget) -> Result<WheelPla
         format!("{package}/_bin/__init__.py"),
         locator::render(&located),
     ));
+    if let Some(main) = locator::render_main(&located) {
+        files.push(Entry::bytes(format!("{package}/_bin/__main__.py"), main));
+    }
+    // `python -m <package>` runs the binary unless the package has its own __main__.py.
+    let package_main = format!("{package}/__main__.py");
+    if !files.iter().any(|f| f.path == package_main) {
+        if let Some(main) = locator::render_package_main(&located) {
+            files.push(Entry::bytes(package_main, main));
+        }
+    }
     files.sort_by(|a, b| a.path.cmp(&b.path));
 
     let dist_name = meta.dist_name();
@@ -465,9 +485,14 @@ fn collect_package(root: &Path, dir: &Path, package: &str, out: &mut Vec<Entry>)
     let canonical_root = root
         .canonicalize()
         .map_err(|e| Error::io("cannot read", root, e))?;
-    let mut stack = vec![(dir.to_path_buf(), package.to_string())];
+    let canonical_dir = dir
+        .canonicalize()
+        .map_err(|e| Error::io("cannot read", dir, e))?;
+    // Each directory still to list, with the real directories on the way to
+    // it: a link back into one of them is a loop.
+    let mut stack = vec![(dir.to_path_buf(), package.to_string(), vec![canonical_dir])];
     let mut found: BTreeMap<String, PathBuf> = BTreeMap::new();
-    while let Some((dir, prefix)) = stack.pop() {
+    while let Some((dir, prefix, ancestors)) = stack.pop() {
         let entries = std::fs::read_dir(&dir).map_err(|e| Error::io("cannot read", &dir, e))?;
         for entry in entries {
             let entry = entry.map_err(|e| Error::io("cannot read", &dir, e))?;
@@ -481,6 +506,12 @@ fn collect_package(root: &Path, dir: &Path, package: &str, out: &mut Vec<Entry>)
             if name == "__pycache__" || name.ends_with(".pyc") || name.ends_with(".pyo") {
                 continue;
             }
+            if name.contains('\\') {
+                return Err(Error::new(format!(
+                    "{}: a file name with `\\` cannot go into a wheel (installers on Windows read it as a directory separator)\n  help: rename the file",
+                    path.display()
+                )));
+            }
             let real = path
                 .canonicalize()
                 .map_err(|e| Error::io("cannot read", &path, e))?;
@@ -493,9 +524,23 @@ fn collect_package(root: &Path, dir: &Path, package: &str, out: &mut Vec<Entry>)
             }
             let archive_path = format!("{prefix}/{name}");
             if real.is_dir() {
-                stack.push((path, archive_path));
+                if ancestors.contains(&real) {
+                    return Err(Error::new(format!(
+                        "{} leads back to {}, a directory it is inside of: a symbolic link loop\n  help: remove the link",
+                        path.display(),
+                        real.display()
+                    )));
+                }
+                let mut chain = ancestors.clone();
+                chain.push(real);
+                stack.push((path, archive_path, chain));
             } else if real.is_file() {
                 found.insert(archive_path, path);
+            } else {
+                return Err(Error::new(format!(
+                    "{} is neither a file nor a directory (a socket or a pipe?), so it cannot go into a wheel\n  help: remove it from the package directory",
+                    path.display()
+                )));
             }
         }
     }
