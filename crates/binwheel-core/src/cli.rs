@@ -1,26 +1,95 @@
 //! The `binwheel` command line: argument parsing and output only.
 //!
-//! Every command calls the same functions the build hooks use; this module
-//! holds no packaging rule. Exit codes: 0 success, 1 a failed build or check,
-//! 2 a usage error.
+//! Every command calls the same functions the build hooks use (`backend`,
+//! `check`, `init`, `schema`); this module holds no packaging rule. Results
+//! go to stdout (written paths one per line, listings, JSON) so scripts can
+//! read them; progress and errors go to stderr, coloured only on a terminal
+//! (`NO_COLOR` turns colour off, `FORCE_COLOR` on). Exit codes: 0 success,
+//! 1 a failed build or check, 2 a usage error.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 use crate::backend::{self, Options};
 use crate::error::{Error, Result};
+use crate::target::Target;
 
 const USAGE: &str = "usage: binwheel <command> [options]
 
 commands:
-  build [PROJECT] [-o DIR] [--target NAME]... [--all-targets] [--sdist] [--list]
+  build [PROJECT] [-o DIR] [--target NAME]... [--all-targets] [--sdist] [--list] [-q] [-v]
                       build the wheel for the host or each --target into DIR (default dist/);
                       --all-targets: every target in [tool.binwheel.targets] plus the sdist,
                       in parallel; --sdist: the sdist too; --list: print the planned files
   inspect FILE... [--json]
                       print what binwheel reads from executables and wheels and the tags it derives
   check WHEEL...      validate wheels against their binaries and PyPI's upload rules
+  init [DIR] [--kind KIND] [--force] [--dry-run]
+                      write a pyproject.toml for an existing Go, Cargo or prebuilt project
+                      (alias: new)
+  schema              print the JSON Schema of [tool.binwheel]
+  help [COMMAND]      print this help, or a command's
   --version           print binwheel's version
+
+`binwheel COMMAND --help` describes one command.
+";
+
+const BUILD_HELP: &str = "usage: binwheel build [PROJECT] [options]
+
+Build the wheel of the project in PROJECT (default: the current directory) for
+this machine, or for each --target. Standard output lists the written files,
+one path per line; progress and errors go to standard error.
+
+options:
+  -o, --out-dir DIR   where to write (default: PROJECT/dist)
+  --target NAME       a target to build, e.g. linux-aarch64 (repeat for more)
+  --all-targets       every target in [tool.binwheel.targets], plus the sdist, in parallel
+  --sdist             build the sdist too
+  --list              print each wheel's planned files (mode and path) instead of building
+  -q, --quiet         no progress; only errors
+  -v, --verbose       also each packed file with its size, and the facts behind the tags
+";
+
+const INSPECT_HELP: &str = "usage: binwheel inspect FILE... [--json]
+
+Print what binwheel reads from executables (ELF, Mach-O, PE) and from the
+binaries inside wheels, and the platform tags it derives from them.
+
+options:
+  --json              one JSON document instead of text
+";
+
+const CHECK_HELP: &str = "usage: binwheel check WHEEL...
+
+Check wheels against their binaries and PyPI's upload rules: tags true for
+every binary, RECORD hashes, METADATA, file names. Prints `WHEEL: ok` or one
+line per problem; exits 1 when any wheel has a problem.
+";
+
+const INIT_HELP: &str = "usage: binwheel init [DIR] [options]        (alias: binwheel new)
+
+Write DIR/pyproject.toml (default: the current directory) for an existing
+project: a Go module (go.mod), a Cargo package (Cargo.toml), else a directory
+of prebuilt executables under bin/<target>/. An existing pyproject.toml is
+never replaced without --force; one without [tool.binwheel] is left alone and
+the lines to add to it are printed instead. Standard output gets the written
+path (or the text, with --dry-run or for an existing file).
+
+options:
+  --kind KIND         go, cargo or prebuilt, instead of detecting
+  --force             replace an existing pyproject.toml
+  --dry-run           print the file instead of writing it
+  -q, --quiet         no summary on standard error
+";
+
+const SCHEMA_HELP: &str = "usage: binwheel schema
+
+Print the JSON Schema (draft 7) of [tool.binwheel]. validate-pyproject finds
+it by itself through binwheel's `validate_pyproject.tool_schema` entry point.
 ";
 
 /// Run the CLI with `args` (without the program name); returns the exit code.
@@ -29,27 +98,60 @@ pub fn main(args: &[String]) -> i32 {
         eprint!("{USAGE}");
         return 2;
     };
+    if let Some(help) = help_for(command) {
+        if rest.iter().any(|a| a == "-h" || a == "--help") {
+            print!("{help}");
+            return 0;
+        }
+    }
     let result = match command.as_str() {
         "build" => build(rest),
         "inspect" => inspect(rest),
         "check" => check(rest),
+        "init" | "new" => init(rest),
+        "schema" => schema(rest),
         "--version" | "-V" => {
             println!("binwheel {}", crate::VERSION);
             Ok(0)
         }
-        "--help" | "-h" | "help" => {
-            print!("{USAGE}");
-            Ok(0)
-        }
+        "--help" | "-h" | "help" => match rest {
+            [] => {
+                print!("{USAGE}");
+                Ok(0)
+            }
+            [topic] => match help_for(topic) {
+                Some(help) => {
+                    print!("{help}");
+                    Ok(0)
+                }
+                None => Err(Usage(format!("no help for {topic:?}: it is not a command"))),
+            },
+            _ => Err(Usage("help takes at most one command".into())),
+        },
         other => Err(Usage(format!("unknown command {other:?}"))),
     };
     match result {
         Ok(code) => code,
         Err(Usage(msg)) => {
-            eprintln!("binwheel: {msg}\n\n{USAGE}");
+            let console = Console::new(Level::Normal);
+            eprintln!(
+                "binwheel: {} {msg}\n\n{USAGE}",
+                console.paint(RED, "error:")
+            );
             2
         }
     }
+}
+
+fn help_for(command: &str) -> Option<&'static str> {
+    Some(match command {
+        "build" => BUILD_HELP,
+        "inspect" => INSPECT_HELP,
+        "check" => CHECK_HELP,
+        "init" | "new" => INIT_HELP,
+        "schema" => SCHEMA_HELP,
+        _ => return None,
+    })
 }
 
 struct Usage(String);
@@ -97,12 +199,124 @@ fn parse(
     Ok((positional, flags))
 }
 
-fn report<T>(result: Result<T>) -> std::result::Result<Option<T>, Usage> {
+/// How much goes to stderr besides errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Level {
+    Quiet,
+    Normal,
+    Verbose,
+}
+
+impl Level {
+    fn from_flags(flags: &BTreeMap<String, Vec<String>>) -> std::result::Result<Level, Usage> {
+        let quiet = flags.contains_key("-q") || flags.contains_key("--quiet");
+        let verbose = flags.contains_key("-v") || flags.contains_key("--verbose");
+        match (quiet, verbose) {
+            (true, true) => Err(Usage("-q and -v exclude each other".into())),
+            (true, false) => Ok(Level::Quiet),
+            (false, true) => Ok(Level::Verbose),
+            (false, false) => Ok(Level::Normal),
+        }
+    }
+}
+
+const QUIET_VERBOSE: [&str; 4] = ["-q", "--quiet", "-v", "--verbose"];
+
+/// SGR codes.
+const BOLD: &str = "1";
+const DIM: &str = "2";
+const RED: &str = "1;31";
+const GREEN: &str = "32";
+const CYAN: &str = "36";
+
+/// stderr with a verbosity level and colour decided once.
+struct Console {
+    level: Level,
+    color: bool,
+    /// Keeps the lines of parallel jobs whole.
+    lock: Mutex<()>,
+}
+
+impl Console {
+    fn new(level: Level) -> Console {
+        let env = |name: &str| std::env::var(name).ok();
+        Console {
+            level,
+            color: use_color(env, std::io::stderr().is_terminal()),
+            lock: Mutex::new(()),
+        }
+    }
+
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+
+    /// Lines printed together (progress, or more with -v); nothing with -q.
+    fn say(&self, at_least: Level, text: &str) {
+        if self.level >= at_least && self.level != Level::Quiet {
+            let _guard = self.lock.lock();
+            eprint!("{text}");
+        }
+    }
+
+    /// An error: always printed.
+    fn error(&self, context: Option<&str>, e: &Error) {
+        self.failed(None, context, e);
+    }
+
+    /// An error, after its progress line (unless quiet), with nothing between.
+    fn failed(&self, progress: Option<&str>, context: Option<&str>, e: &Error) {
+        let _guard = self.lock.lock();
+        if let (Some(line), false) = (progress, self.level == Level::Quiet) {
+            eprint!("{line}");
+        }
+        let context = context.map(|c| format!("{c}: ")).unwrap_or_default();
+        eprintln!("binwheel: {} {context}{e}", self.paint(RED, "error:"));
+    }
+}
+
+/// Colour on a terminal, unless `NO_COLOR` is set; `FORCE_COLOR` forces it
+/// (both when non-empty, as no-color.org and force-color.org say).
+fn use_color(env: impl Fn(&str) -> Option<String>, is_terminal: bool) -> bool {
+    let set = |name: &str| env(name).is_some_and(|v| !v.is_empty());
+    if set("NO_COLOR") {
+        return false;
+    }
+    if set("FORCE_COLOR") {
+        return true;
+    }
+    is_terminal && env("TERM").as_deref() != Some("dumb")
+}
+
+/// `2.8 MB`: decimal units, as pip and PyPI show sizes.
+fn human_size(bytes: u64) -> String {
+    const UNITS: [&str; 4] = ["kB", "MB", "GB", "TB"];
+    if bytes < 1000 {
+        return format!("{bytes} B");
+    }
+    let mut value = bytes as f64 / 1000.0;
+    let mut unit = 0;
+    while value >= 999.95 && unit + 1 < UNITS.len() {
+        value /= 1000.0;
+        unit += 1;
+    }
+    format!("{value:.1} {}", UNITS[unit])
+}
+
+fn seconds(d: Duration) -> String {
+    format!("{:.1} s", d.as_secs_f64())
+}
+
+fn report<T>(console: &Console, result: Result<T>) -> Option<T> {
     match result {
-        Ok(v) => Ok(Some(v)),
+        Ok(v) => Some(v),
         Err(e) => {
-            eprintln!("binwheel: error: {e}");
-            Ok(None)
+            console.error(None, &e);
+            None
         }
     }
 }
@@ -113,12 +327,22 @@ enum Job {
     Sdist,
 }
 
+impl Job {
+    /// How progress names it: the target key, or `sdist`.
+    fn label(&self) -> String {
+        match self {
+            Job::Wheel(Some(t)) => t.clone(),
+            Job::Wheel(None) => Target::host().map_or_else(|| "host".into(), |t| t.name()),
+            Job::Sdist => "sdist".into(),
+        }
+    }
+}
+
 fn build(args: &[String]) -> std::result::Result<i32, Usage> {
-    let (positional, flags) = parse(
-        args,
-        &["-o", "--out-dir", "--target"],
-        &["--list", "--all-targets", "--sdist"],
-    )?;
+    let mut switches = vec!["--list", "--all-targets", "--sdist"];
+    switches.extend(QUIET_VERBOSE);
+    let (positional, flags) = parse(args, &["-o", "--out-dir", "--target"], &switches)?;
+    let console = Console::new(Level::from_flags(&flags)?);
     if positional.len() > 1 {
         return Err(Usage("build takes at most one project directory".into()));
     }
@@ -134,29 +358,37 @@ fn build(args: &[String]) -> std::result::Result<i32, Usage> {
             "--all-targets and --target exclude each other".into(),
         ));
     }
-    let mut jobs: Vec<Job> = if all {
-        let Some(loaded) = report(crate::project::Project::load(&project))? else {
+    // --all-targets reads the matrix; -v also what it says about each target's tags.
+    let mut tag_policy: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut jobs: Vec<Job> = match flags.get("--target") {
+        Some(t) => t.iter().cloned().map(|t| Job::Wheel(Some(t))).collect(),
+        None => vec![Job::Wheel(None)],
+    };
+    if all || console.level == Level::Verbose {
+        let Some(loaded) = report(&console, crate::project::Project::load(&project)) else {
             return Ok(1);
         };
-        if loaded.settings.targets.is_empty() {
-            eprintln!(
-                "binwheel: error: --all-targets needs [tool.binwheel.targets] in {}",
-                project.join(crate::project::PYPROJECT).display()
+        let targets = &loaded.settings.targets;
+        for t in targets {
+            tag_policy.insert(t.target.name(), policy_lines(t));
+        }
+        if all && targets.is_empty() {
+            console.error(
+                None,
+                &Error::new(format!(
+                    "--all-targets needs [tool.binwheel.targets] in {}",
+                    project.join(crate::project::PYPROJECT).display()
+                )),
             );
             return Ok(1);
         }
-        loaded
-            .settings
-            .targets
-            .iter()
-            .map(|t| Job::Wheel(Some(t.key.value.clone())))
-            .collect()
-    } else {
-        match flags.get("--target") {
-            Some(t) => t.iter().cloned().map(|t| Job::Wheel(Some(t))).collect(),
-            None => vec![Job::Wheel(None)],
+        if all {
+            jobs = targets
+                .iter()
+                .map(|t| Job::Wheel(Some(t.key.value.clone())))
+                .collect();
         }
-    };
+    }
     if all || flags.contains_key("--sdist") {
         jobs.push(Job::Sdist);
     }
@@ -174,7 +406,7 @@ fn build(args: &[String]) -> std::result::Result<i32, Usage> {
         for job in &jobs {
             let Job::Wheel(target) = job else { continue };
             let planned = options(target).and_then(|o| backend::plan(&project, &o));
-            match report(planned)? {
+            match report(&console, planned) {
                 Some((_, plan)) => {
                     println!("{}", plan.filename());
                     for entry in plan.files.iter().chain(&plan.dist_info) {
@@ -189,12 +421,52 @@ fn build(args: &[String]) -> std::result::Result<i32, Usage> {
     }
 
     // Independent artifacts build in parallel; each keeps its memory bounded.
+    let started = Instant::now();
+    let finished = AtomicUsize::new(0);
+    let total = jobs.len();
     let run = |job: &Job| -> Result<String> {
-        let name = match job {
-            Job::Wheel(target) => backend::build_wheel(&project, &out, &options(target)?)?,
-            Job::Sdist => backend::build_sdist(&project, &out, &options(&None)?)?,
-        };
-        Ok(out.join(name).display().to_string())
+        let start = Instant::now();
+        let result = (|| {
+            let name = match job {
+                Job::Wheel(target) => backend::build_wheel(&project, &out, &options(target)?)?,
+                Job::Sdist => backend::build_sdist(&project, &out, &options(&None)?)?,
+            };
+            Ok(out.join(name).display().to_string())
+        })();
+        let n = finished.fetch_add(1, Ordering::Relaxed) + 1;
+        let label = job.label();
+        let counter = console.paint(BOLD, &format!("[{n}/{total}]"));
+        match &result {
+            Ok(path) => {
+                let path = Path::new(path);
+                let size = std::fs::metadata(path).map_or(0, |m| m.len());
+                let name = path.file_name().map_or_else(
+                    || path.display().to_string(),
+                    |n| n.to_string_lossy().into_owned(),
+                );
+                let mut text = format!(
+                    "{counter} {} → {name} {}\n",
+                    console.paint(CYAN, &label),
+                    console.paint(
+                        DIM,
+                        &format!("({}, {})", human_size(size), seconds(start.elapsed()))
+                    )
+                );
+                if console.level == Level::Verbose {
+                    text.push_str(&details(path, tag_policy.get(&label_target(job))));
+                }
+                console.say(Level::Normal, &text);
+            }
+            Err(e) => {
+                let line = format!(
+                    "{counter} {} {}\n",
+                    console.paint(CYAN, &label),
+                    console.paint(RED, "failed")
+                );
+                console.failed(Some(&line), (total > 1).then_some(label.as_str()), e);
+            }
+        }
+        result
     };
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
@@ -202,13 +474,13 @@ fn build(args: &[String]) -> std::result::Result<i32, Usage> {
     let results: Vec<Result<String>> = if workers <= 1 {
         jobs.iter().map(run).collect()
     } else {
-        let next = std::sync::atomic::AtomicUsize::new(0);
-        let slots: Vec<std::sync::Mutex<Option<Result<String>>>> =
-            jobs.iter().map(|_| std::sync::Mutex::new(None)).collect();
+        let next = AtomicUsize::new(0);
+        let slots: Vec<Mutex<Option<Result<String>>>> =
+            jobs.iter().map(|_| Mutex::new(None)).collect();
         std::thread::scope(|scope| {
             for _ in 0..workers {
                 scope.spawn(|| loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(job) = jobs.get(i) else { break };
                     let result = run(job);
                     if let Ok(mut slot) = slots[i].lock() {
@@ -227,17 +499,159 @@ fn build(args: &[String]) -> std::result::Result<i32, Usage> {
             })
             .collect()
     };
-    let mut code = 0;
-    for result in results {
+    // stdout: the written paths in the order asked for, for scripts.
+    let mut failed = 0;
+    for result in &results {
         match result {
             Ok(path) => println!("{path}"),
-            Err(e) => {
-                eprintln!("binwheel: error: {e}");
-                code = 1;
-            }
+            Err(_) => failed += 1,
         }
     }
-    Ok(code)
+    if total > 1 {
+        let elapsed = seconds(started.elapsed());
+        let summary = if failed == 0 {
+            console.paint(GREEN, &format!("built {total} artifacts in {elapsed}"))
+        } else {
+            console.paint(
+                RED,
+                &format!("{failed} of {total} artifacts failed ({elapsed})"),
+            )
+        };
+        console.say(Level::Normal, &format!("binwheel: {summary}\n"));
+    }
+    Ok(if failed == 0 { 0 } else { 1 })
+}
+
+/// The canonical target name of a wheel job, for looking up its settings.
+fn label_target(job: &Job) -> String {
+    match job {
+        Job::Wheel(Some(t)) => Target::parse(t).map_or_else(|| t.clone(), |t| t.name()),
+        Job::Wheel(None) => Target::host().map_or_else(String::new, |t| t.name()),
+        Job::Sdist => String::new(),
+    }
+}
+
+/// What `[tool.binwheel.targets.<key>]` says about tags, one line each.
+fn policy_lines(t: &crate::settings::TargetSettings) -> Vec<String> {
+    let table = format!("[tool.binwheel.targets.{}]", t.key.value);
+    let mut lines = Vec::new();
+    if let Some(tag) = &t.tag {
+        lines.push(format!("pinned by `tag = {:?}` in {table}", tag.value));
+    }
+    if let Some(floor) = &t.manylinux {
+        let (a, b) = floor.value;
+        lines.push(format!("glibc floor {a}_{b} from `manylinux` in {table}"));
+    }
+    if let Some(floor) = &t.musllinux {
+        let (a, b) = floor.value;
+        lines.push(format!("musl floor {a}_{b} from `musllinux` in {table}"));
+    }
+    if !t.allow_libraries.is_empty() {
+        lines.push(format!(
+            "libraries allowed by `allow-libraries` in {table}: {}",
+            t.allow_libraries.join(", ")
+        ));
+    }
+    lines
+}
+
+/// `-v`: every entry of a written artifact with its size (and packed size in
+/// a wheel), and for a wheel its tags with the facts and settings behind them.
+fn details(path: &Path, policy: Option<&Vec<String>>) -> String {
+    const PAD: &str = "      ";
+    let mut out = String::new();
+    let is_wheel = path.extension().is_some_and(|e| e == "whl");
+    if !is_wheel {
+        // An sdist: its members with their sizes (a .tar.gz packs them together).
+        let listed = std::fs::File::open(path).and_then(|f| {
+            let mut archive = tar::Archive::new(flate2::read::GzDecoder::new(f));
+            archive
+                .entries()?
+                .map(|entry| {
+                    let entry = entry?;
+                    let header = entry.header();
+                    let name = entry.path()?.display().to_string();
+                    Ok((name, header.mode()? & 0o777, header.size()?))
+                })
+                .collect::<std::io::Result<Vec<_>>>()
+        });
+        match listed {
+            Ok(entries) => {
+                for (name, mode, size) in entries {
+                    out.push_str(&format!("{PAD}{mode:o}  {:>9}  {name}\n", human_size(size)));
+                }
+            }
+            Err(e) => out.push_str(&format!("{PAD}(cannot list {}: {e})\n", path.display())),
+        }
+        return out;
+    }
+    let entries = std::fs::File::open(path)
+        .map_err(|e| e.to_string())
+        .and_then(|f| zip::ZipArchive::new(f).map_err(|e| e.to_string()))
+        .and_then(|mut zip| {
+            (0..zip.len())
+                .map(|i| {
+                    let f = zip.by_index_raw(i).map_err(|e| e.to_string())?;
+                    let name = f.name().map_err(|e| e.to_string())?.into_owned();
+                    let mode = f.unix_mode().map_or(0o644, |m| m & 0o777);
+                    Ok((name, mode, f.size(), f.compressed_size()))
+                })
+                .collect::<std::result::Result<Vec<_>, String>>()
+        });
+    match entries {
+        Ok(entries) => {
+            for (name, mode, size, packed) in entries {
+                out.push_str(&format!(
+                    "{PAD}{mode:o}  {:>9}  {:>9} packed  {name}\n",
+                    human_size(size),
+                    human_size(packed)
+                ));
+            }
+        }
+        Err(e) => out.push_str(&format!("{PAD}(cannot list {}: {e})\n", path.display())),
+    }
+    let tags = path
+        .file_stem()
+        .and_then(|s| s.to_str())
+        .and_then(|s| s.rsplit('-').next())
+        .unwrap_or_default();
+    out.push_str(&format!("{PAD}tags: {tags}\n"));
+    let policy = policy.cloned().unwrap_or_default();
+    let pinned = policy.iter().any(|l| l.starts_with("pinned"));
+    out.push_str(&format!(
+        "{PAD}  {} the binaries below\n",
+        if pinned {
+            "pinned, and checked against"
+        } else {
+            "derived from"
+        }
+    ));
+    for line in policy {
+        out.push_str(&format!("{PAD}  {line}\n"));
+    }
+    match crate::check::inspect_report(&[path.to_path_buf()], false) {
+        Ok(text) => {
+            // The report's own tags (and their continuation lines) use the
+            // default floors; the wheel's tags are above.
+            let indent = |l: &str| l.len() - l.trim_start().len();
+            let mut skip_deeper_than = None;
+            for line in text.lines().skip(1) {
+                if let Some(depth) = skip_deeper_than {
+                    if indent(line) > depth {
+                        continue;
+                    }
+                    skip_deeper_than = None;
+                }
+                if line.trim_start().starts_with("tags:") {
+                    skip_deeper_than = Some(indent(line));
+                    continue;
+                }
+                out.push_str(&format!("{PAD}{line}\n"));
+            }
+        }
+        Err(e) => out.push_str(&format!("{PAD}(cannot inspect: {e})\n")),
+    }
+    out
 }
 
 fn inspect(args: &[String]) -> std::result::Result<i32, Usage> {
@@ -245,11 +659,12 @@ fn inspect(args: &[String]) -> std::result::Result<i32, Usage> {
     if paths.is_empty() {
         return Err(Usage("inspect needs at least one file".into()));
     }
+    let console = Console::new(Level::Normal);
     let paths: Vec<PathBuf> = paths.into_iter().map(PathBuf::from).collect();
-    match report(crate::check::inspect_report(
-        &paths,
-        flags.contains_key("--json"),
-    ))? {
+    match report(
+        &console,
+        crate::check::inspect_report(&paths, flags.contains_key("--json")),
+    ) {
         Some(text) => {
             print!("{text}");
             Ok(0)
@@ -265,7 +680,7 @@ fn check(args: &[String]) -> std::result::Result<i32, Usage> {
     }
     let mut code = 0;
     for path in paths {
-        let problems = crate::check::check_wheel(std::path::Path::new(&path));
+        let problems = crate::check::check_wheel(Path::new(&path));
         if problems.is_empty() {
             println!("{path}: ok");
         } else {
@@ -276,4 +691,164 @@ fn check(args: &[String]) -> std::result::Result<i32, Usage> {
         }
     }
     Ok(code)
+}
+
+fn init(args: &[String]) -> std::result::Result<i32, Usage> {
+    let (positional, flags) = parse(
+        args,
+        &["--kind"],
+        &["--force", "--dry-run", "-q", "--quiet"],
+    )?;
+    let console = Console::new(Level::from_flags(&flags)?);
+    if positional.len() > 1 {
+        return Err(Usage("init takes at most one directory".into()));
+    }
+    let dir = PathBuf::from(positional.first().map_or(".", String::as_str));
+    let kind = match flags.get("--kind").and_then(|k| k.last()) {
+        None => None,
+        Some(k) => Some(crate::init::Kind::parse(k).ok_or_else(|| {
+            Usage(format!(
+                "unknown --kind {k:?}; binwheel init knows go, cargo and prebuilt"
+            ))
+        })?),
+    };
+    let options = crate::init::Options {
+        force: flags.contains_key("--force"),
+        dry_run: flags.contains_key("--dry-run"),
+        kind,
+    };
+    let Some(outcome) = report(&console, crate::init::init(&dir, &options)) else {
+        return Ok(1);
+    };
+    use crate::init::Outcome;
+    match outcome {
+        Outcome::Written { path, scaffold } => {
+            println!("{}", path.display());
+            console.say(
+                Level::Normal,
+                &format!(
+                    "binwheel: {} {}\nbinwheel: wrote {}; next: binwheel build{}\n",
+                    console.paint(GREEN, "found"),
+                    scaffold.summary,
+                    path.display(),
+                    if dir == Path::new(".") {
+                        String::new()
+                    } else {
+                        format!(" {}", dir.display())
+                    }
+                ),
+            );
+        }
+        Outcome::DryRun { scaffold } => {
+            print!("{}", scaffold.pyproject);
+            console.say(
+                Level::Normal,
+                &format!(
+                    "binwheel: {} {} (--dry-run: nothing written)\n",
+                    console.paint(GREEN, "found"),
+                    scaffold.summary
+                ),
+            );
+        }
+        Outcome::Snippet { path, scaffold } => {
+            print!("{}", scaffold.snippet);
+            console.say(
+                Level::Normal,
+                &format!(
+                    "binwheel: {} has no [tool.binwheel] and was left as it is; add the lines above to it\n\
+                     (replacing its [build-system]), or pass --force to replace the whole file\n",
+                    path.display()
+                ),
+            );
+        }
+    }
+    Ok(0)
+}
+
+fn schema(args: &[String]) -> std::result::Result<i32, Usage> {
+    let (positional, _) = parse(args, &[], &[])?;
+    if !positional.is_empty() {
+        return Err(Usage("schema takes no arguments".into()));
+    }
+    print!("{}", crate::schema::json_schema());
+    Ok(0)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env<'a>(vars: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<String> + 'a {
+        move |name| {
+            vars.iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| v.to_string())
+        }
+    }
+
+    #[test]
+    fn colour_only_on_a_terminal_unless_told() {
+        assert!(use_color(env(&[]), true));
+        assert!(!use_color(env(&[]), false));
+        assert!(!use_color(env(&[("NO_COLOR", "1")]), true));
+        assert!(use_color(env(&[("NO_COLOR", "")]), true));
+        assert!(use_color(env(&[("FORCE_COLOR", "1")]), false));
+        assert!(!use_color(env(&[("FORCE_COLOR", "")]), false));
+        assert!(!use_color(
+            env(&[("FORCE_COLOR", "1"), ("NO_COLOR", "1")]),
+            true
+        ));
+        assert!(!use_color(env(&[("TERM", "dumb")]), true));
+    }
+
+    #[test]
+    fn sizes() {
+        assert_eq!(human_size(0), "0 B");
+        assert_eq!(human_size(999), "999 B");
+        assert_eq!(human_size(1000), "1.0 kB");
+        assert_eq!(human_size(2_845_123), "2.8 MB");
+        assert_eq!(human_size(999_999), "1.0 MB");
+        assert_eq!(human_size(3_000_000_000), "3.0 GB");
+    }
+
+    #[test]
+    fn usage_errors_exit_2_and_help_exits_0() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert_eq!(main(&args(&["frobnicate"])), 2);
+        assert_eq!(main(&args(&[])), 2);
+        assert_eq!(main(&args(&["build", "--bogus"])), 2);
+        assert_eq!(main(&args(&["build", "-q", "-v"])), 2);
+        assert_eq!(main(&args(&["init", "--kind", "zig"])), 2);
+        assert_eq!(main(&args(&["help", "nothing"])), 2);
+        assert_eq!(main(&args(&["build", "--help"])), 0);
+        assert_eq!(main(&args(&["help", "init"])), 0);
+        assert_eq!(main(&args(&["new", "-h"])), 0);
+    }
+
+    #[test]
+    fn every_command_has_help_that_the_overview_names() {
+        for command in ["build", "inspect", "check", "init", "schema"] {
+            let help = help_for(command).unwrap();
+            assert!(
+                help.starts_with(&format!("usage: binwheel {command}")),
+                "{command}"
+            );
+            assert!(USAGE.contains(&format!("\n  {command} ")), "{command}");
+        }
+        // Every option a command parses is in its help.
+        for option in [
+            "--out-dir",
+            "--target",
+            "--all-targets",
+            "--sdist",
+            "--list",
+            "--quiet",
+            "--verbose",
+        ] {
+            assert!(BUILD_HELP.contains(option), "{option}");
+        }
+        for option in ["--kind", "--force", "--dry-run", "--quiet"] {
+            assert!(INIT_HELP.contains(option), "{option}");
+        }
+    }
 }

@@ -143,6 +143,19 @@ fn cli(py: Python<'_>, args: Vec<String>) -> i32 {
     py.detach(|| binwheel_core::cli::main(&args))
 }
 
+/// The JSON Schema (draft 7) of `[tool.binwheel]`, as JSON text.
+#[pyfunction]
+fn json_schema() -> String {
+    binwheel_core::schema::json_schema()
+}
+
+/// Sample `pyproject.toml` texts that together use every `[tool.binwheel]`
+/// key; binwheel accepts each, so the schema must too (the tests check).
+#[pyfunction]
+fn schema_samples() -> Vec<String> {
+    binwheel_core::schema::sample_documents()
+}
+
 #[pymodule]
 fn _binwheel(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", binwheel_core::VERSION)?;
@@ -154,5 +167,7 @@ fn _binwheel(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(get_requires_for_build_wheel, m)?)?;
     m.add_function(wrap_pyfunction!(get_requires_for_build_sdist, m)?)?;
     m.add_function(wrap_pyfunction!(cli, m)?)?;
+    m.add_function(wrap_pyfunction!(json_schema, m)?)?;
+    m.add_function(wrap_pyfunction!(schema_samples, m)?)?;
     Ok(())
 }

@@ -1,0 +1,15 @@
+"""The JSON Schema of ``[tool.binwheel]`` for validate-pyproject.
+
+Registered as the ``validate_pyproject.tool_schema`` entry point ``binwheel``.
+The schema is rendered by the Rust core from the same description of the keys
+that its tests check against the settings reader; nothing here restates it.
+"""
+
+import json
+
+
+def tool_schema(tool_name="binwheel"):
+    """binwheel's settings: [tool.${tool}] (the executables, targets and version source)."""
+    from binwheel import _binwheel
+
+    return json.loads(_binwheel.json_schema())

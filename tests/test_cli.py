@@ -1,0 +1,232 @@
+"""The `binwheel` command line as scripts and people use it.
+
+Every command runs as ``python -m binwheel`` from the tools venv (tests/run
+installs the freshly built binwheel there). Results go to stdout, progress and
+errors to stderr; exit codes are 0, 1 (a failed build or check) and 2 (usage).
+The last test runs every example of docs/cli.md.
+"""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import re
+import shlex
+import shutil
+from pathlib import Path
+
+import pytest
+
+import helpers
+from helpers import describe
+
+DOCS = helpers.REPO / "docs" / "cli.md"
+HOST = helpers.host_target()
+OTHER = helpers.other_linux_target()
+
+
+def binwheel(*args, cwd=None, check=True, **env):
+    full_env = helpers.base_env()
+    for name in ("NO_COLOR", "FORCE_COLOR", "TERM"):
+        full_env.pop(name, None)
+    full_env.update(env)
+    return helpers.run([helpers.TOOLS_PYTHON, "-m", "binwheel", *args], env=full_env, cwd=cwd, check=check)
+
+
+def linux_matrix(project: Path) -> Path:
+    """Keep only the two Linux targets (both prebuilt) in [tool.binwheel.targets]."""
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    head, sep, _ = text.partition("[tool.binwheel.targets]\n")
+    assert sep, "the example has a [tool.binwheel.targets] table at its end"
+    pyproject.write_text(f"{head}{sep}linux-x86_64 = {{}}\nlinux-aarch64 = {{}}\n", encoding="utf-8")
+    return project
+
+
+@pytest.fixture
+def project(make_example) -> Path:
+    """The example with prebuilt Linux binaries, no build command and a two-target matrix."""
+    return linux_matrix(make_example(targets=(HOST, OTHER), build_command=False))
+
+
+def test_version():
+    proc = binwheel("--version")
+    assert re.fullmatch(r"binwheel \d+\.\d+\.\d+\S*\n", proc.stdout), describe(proc)
+    assert binwheel("-V").stdout == proc.stdout
+
+
+def test_help_names_every_command():
+    proc = binwheel("--help")
+    for command in ("build", "inspect", "check", "init", "schema", "help"):
+        assert f"\n  {command} " in proc.stdout, describe(proc)
+    assert proc.stderr == ""
+    for args in (["build", "--help"], ["help", "build"]):
+        proc = binwheel(*args)
+        assert proc.stdout.startswith("usage: binwheel build"), describe(proc)
+        assert "--all-targets" in proc.stdout and "--verbose" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["frobnicate"], 'unknown command "frobnicate"'),
+        (["build", "--frobnicate"], "unknown option --frobnicate"),
+        (["build", "-q", "-v"], "-q and -v exclude each other"),
+        (["build", "--target"], "--target needs a value"),
+        (["init", "--kind", "zig"], 'unknown --kind "zig"'),
+        ([], "usage: binwheel"),
+    ],
+)
+def test_usage_errors_exit_2(args, message):
+    proc = binwheel(*args, check=False)
+    assert proc.returncode == 2, describe(proc)
+    assert message in proc.stderr, describe(proc)
+    assert proc.stdout == ""
+
+
+def test_build_quiet_prints_only_the_path(project, tmp_path):
+    out = tmp_path / "out"
+    proc = binwheel("build", project, "-o", out, "-q")
+    assert proc.stderr == "", describe(proc)
+    wheel = helpers.single_wheel(out)
+    assert proc.stdout == f"{wheel}\n"
+
+
+def test_build_progress_goes_to_stderr(project, tmp_path):
+    out = tmp_path / "out"
+    proc = binwheel("build", project, "-o", out)
+    wheel = helpers.single_wheel(out)
+    assert proc.stdout == f"{wheel}\n", describe(proc)
+    assert re.fullmatch(
+        rf"\[1/1\] {HOST} → {re.escape(wheel.name)} \(\d+\.\d [kMG]B, \d+\.\d s\)\n", proc.stderr
+    ), describe(proc)
+    assert "\x1b[" not in proc.stderr  # not a terminal: no colour
+
+
+def test_all_targets_progress_and_stable_stdout(project, tmp_path):
+    out = tmp_path / "out"
+    proc = binwheel("build", project, "-o", out, "--all-targets")
+    paths = [Path(p) for p in proc.stdout.splitlines()]
+    # stdout: the configured order with the sdist last, whatever finished first
+    assert len(paths) == 3 and all(p.is_file() and p.parent == out for p in paths), describe(proc)
+    assert paths[0].name.endswith("_x86_64.whl"), describe(proc)
+    assert paths[1].name.endswith("_aarch64.whl"), describe(proc)
+    assert paths[2].name == "hello_server-0.1.0.tar.gz", describe(proc)
+    lines = proc.stderr.splitlines()
+    progress = [line for line in lines if line.startswith("[")]
+    assert len(progress) == 3, describe(proc)
+    assert [line[:5] for line in progress] == ["[1/3]", "[2/3]", "[3/3]"]
+    labels = {line.split()[1] for line in progress}
+    assert labels == {"linux-x86_64", "linux-aarch64", "sdist"}, describe(proc)
+    for line in progress:
+        name = line.split(" → ")[1].split(" (")[0]
+        assert (out / name).is_file(), line
+    assert re.fullmatch(r"binwheel: built 3 artifacts in \d+\.\d s", lines[-1]), describe(proc)
+
+
+def test_a_failed_target_is_named_and_the_rest_still_built(project, tmp_path):
+    out = tmp_path / "out"
+    proc = binwheel("build", project, "-o", out, "--target", HOST, "--target", "windows-x86_64", check=False)
+    assert proc.returncode == 1, describe(proc)
+    assert proc.stdout == f"{helpers.single_wheel(out)}\n"
+    assert re.search(r"^\[\d/2\] windows-x86_64 failed$", proc.stderr, re.M), describe(proc)
+    assert "binwheel: error: windows-x86_64: " in proc.stderr, describe(proc)
+    assert "binwheel: 1 of 2 artifacts failed" in proc.stderr, describe(proc)
+
+
+def test_verbose_lists_files_and_tags(project, tmp_path):
+    proc = binwheel("build", project, "-o", tmp_path / "out", "--target", OTHER, "--sdist", "-v")
+    assert re.search(r"^ +755 +\S+ [kMG]B +\S+ [kMG]B packed  hello/_bin/hello$", proc.stderr, re.M), describe(proc)
+    assert re.search(r"^ +644 .*  hello_server-0\.1\.0\.dist-info/RECORD$", proc.stderr, re.M), describe(proc)
+    assert f"tags: manylinux2014_{helpers.target_arch(OTHER)}" in proc.stderr, describe(proc)
+    assert "derived from the binaries below" in proc.stderr
+    assert "linkage:" in proc.stderr, describe(proc)
+    # the sdist's members, with their sizes
+    assert re.search(r"^ +644 +\S+ k?B  hello_server-0\.1\.0/pyproject\.toml$", proc.stderr, re.M), describe(proc)
+
+
+def test_colour_follows_no_color_and_force_color(project, tmp_path):
+    forced = binwheel("build", project, "-o", tmp_path / "a", FORCE_COLOR="1")
+    assert "\x1b[" in forced.stderr and "\x1b[" not in forced.stdout, describe(forced)
+    both = binwheel("build", project, "-o", tmp_path / "b", FORCE_COLOR="1", NO_COLOR="1")
+    assert "\x1b[" not in both.stderr, describe(both)
+    error = binwheel("build", project, "--target", "linux-sparc", FORCE_COLOR="1", check=False)
+    assert "\x1b[1;31merror:\x1b[0m" in error.stderr, describe(error)
+
+
+def test_list_prints_the_plan(project):
+    proc = binwheel("build", project, "--list", "--target", OTHER)
+    lines = proc.stdout.splitlines()
+    assert lines[0].startswith("hello_server-0.1.0-py3-none-") and lines[0].endswith(".whl"), describe(proc)
+    assert "  755  hello/_bin/hello" in lines
+    assert lines[-1] == "  644  hello_server-0.1.0.dist-info/RECORD"
+    assert not (project / "dist").exists()
+
+
+def test_inspect_json_and_check(project, tmp_path):
+    out = tmp_path / "out"
+    wheel = Path(binwheel("build", project, "-o", out, "-q").stdout.strip())
+    report = json.loads(binwheel("inspect", "--json", wheel).stdout)
+    (entry,) = report["files"]
+    assert entry["type"] == "wheel" and entry["binaries"][0]["member"] == "hello/_bin/hello"
+    assert entry["binaries"][0]["facts"]["os"] == "linux"
+    text = binwheel("inspect", wheel).stdout
+    assert text.startswith(f"{wheel}: wheel with 1 binary\n")
+
+    proc = binwheel("check", wheel)
+    assert proc.stdout == f"{wheel}: ok\n", describe(proc)
+    broken = tmp_path / wheel.name.replace("0.1.0", "0.2.0")
+    shutil.copy(wheel, broken)  # the file name no longer matches METADATA
+    proc = binwheel("check", broken, check=False)
+    assert proc.returncode == 1 and proc.stdout.startswith(f"{broken}: "), describe(proc)
+    assert ": ok" not in proc.stdout
+
+
+def test_schema_prints_json():
+    schema = json.loads(binwheel("schema").stdout)
+    assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"
+    assert "binary" in schema["properties"]
+
+
+# ---------------------------------------------------------------------------
+# docs/cli.md
+
+
+def doc_commands() -> list[tuple[int, str]]:
+    """(line number, command) of every `$ ` line in the ```console blocks of docs/cli.md."""
+    commands = []
+    in_console = False
+    for number, line in enumerate(DOCS.read_text(encoding="utf-8").splitlines(), 1):
+        if line.startswith("```"):
+            in_console = line.strip() == "```console"
+            continue
+        if in_console and line.startswith("$ "):
+            commands.append((number, line[2:]))
+    return commands
+
+
+def test_docs_examples_run(project, tmp_path):
+    """Each example runs, in order, in the project docs/cli.md describes: the
+    example with prebuilt Linux binaries and a two-target matrix. A trailing
+    `# exit N` comment gives the expected exit code (default 0)."""
+    commands = doc_commands()
+    assert len(commands) >= 10, commands
+    validate_pyproject = shutil.which("validate-pyproject", path=str(helpers.TOOLS_PYTHON.parent))
+    for number, line in commands:
+        command, _, comment = line.partition("  # ")
+        expected = int(m.group(1)) if (m := re.search(r"\bexit (\d)", comment)) else 0
+        argv = []
+        for word in shlex.split(command):
+            matches = sorted(glob.glob(word, root_dir=project)) if any(c in word for c in "*?[") else []
+            argv.extend(matches or [word])
+        program, *args = argv
+        if program == "binwheel":
+            proc = binwheel(*args, cwd=project, check=False)
+        elif program == "validate-pyproject" and validate_pyproject:
+            proc = helpers.run([validate_pyproject, *args], cwd=project, env=helpers.base_env(), check=False)
+        else:
+            pytest.fail(f"docs/cli.md:{number}: only binwheel and validate-pyproject examples run: {line}")
+        assert proc.returncode == expected, f"docs/cli.md:{number}: {line}\n{describe(proc)}"
+    assert list((project / "dist").glob("*.whl")), "the examples build into dist/"
+    assert os.path.isfile(project / "pyproject.toml")
