@@ -138,8 +138,10 @@ pub fn prepare_metadata(
         std::fs::remove_dir_all(&final_dir)
             .map_err(|e| Error::io("cannot replace", &final_dir, e))?;
     }
-    let staged = staging.keep();
-    std::fs::rename(&staged, &final_dir).map_err(|e| Error::io("cannot create", &final_dir, e))?;
+    // On failure `staging` is dropped, which deletes it: nothing is left.
+    std::fs::rename(staging.path(), &final_dir)
+        .map_err(|e| Error::io("cannot create", &final_dir, e))?;
+    let _ = staging.keep(); // it is `final_dir` now; nothing to delete
     Ok(name)
 }
 

@@ -580,6 +580,9 @@ fn relative_path(path: &str) -> std::result::Result<String, &'static str> {
     if path.contains('\\') {
         return Err("uses `\\`; separate path components with `/`");
     }
+    if path.contains(char::is_control) {
+        return Err("contains a control character");
+    }
     let mut parts = Vec::new();
     for part in path.split('/') {
         match part {
@@ -592,6 +595,56 @@ fn relative_path(path: &str) -> std::result::Result<String, &'static str> {
         return Err("is empty");
     }
     Ok(parts.join("/"))
+}
+
+/// A PEP 508 requirement whose package name or an extra ends in `.`, `-` or
+/// `_` with more text after it (`"foo- >=1"`, `"rich[cli-]"`): pep508_rs 0.9
+/// panics on those instead of returning an error, so they are refused first.
+/// Returns what is wrong.
+pub(crate) fn bad_requirement_name_end(raw: &str) -> Option<String> {
+    let punct = |s: &str| s.chars().last().filter(|c| matches!(c, '.' | '-' | '_'));
+    let s = raw.trim_start();
+    if !s.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+        return None; // the parser's own error says what is wrong
+    }
+    let end = s
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_')))
+        .unwrap_or(s.len());
+    if let Some(c) = punct(&s[..end]) {
+        return Some(format!("the package name ends with `{c}`"));
+    }
+    let extras = s[end..].trim_start().strip_prefix('[')?;
+    let extras = extras.split(']').next().unwrap_or(extras);
+    extras
+        .split(',')
+        .map(str::trim)
+        .find_map(|extra| punct(extra).map(|c| format!("the extra `{extra}` ends with `{c}`")))
+}
+
+/// Whether `path` (a file named in [project]) may be read into an artifact:
+/// through any symlinks it must lead to a regular file inside `root_dir`.
+/// Checked before the file is opened, so a pipe is never read (which could
+/// block) and no file outside the project reaches a wheel. A path that does
+/// not resolve (missing, a dangling link) passes: the caller reports it.
+fn check_project_file(root_dir: &Path, path: &Path) -> std::result::Result<(), String> {
+    let Ok(real) = path.canonicalize() else {
+        return Ok(());
+    };
+    let root = root_dir
+        .canonicalize()
+        .unwrap_or_else(|_| root_dir.to_path_buf());
+    if !real.starts_with(&root) {
+        return Err(format!(
+            "resolves to {}, outside the project; binwheel packs only files inside the project",
+            real.display()
+        ));
+    }
+    match real.metadata() {
+        Ok(m) if !m.is_file() && !m.is_dir() => {
+            Err("is not a regular file (a pipe, socket or device?)".into())
+        }
+        _ => Ok(()),
+    }
 }
 
 /// The span of `inner` (a byte range of `value`) inside the TOML string literal

@@ -16,10 +16,11 @@ use crate::error::{Error, Result};
 use crate::inspect;
 use crate::locator::{self, LocatedBinary};
 use crate::project::{PackageSource, Project};
-use crate::settings::{BinarySettings, Install, TargetSettings};
+use crate::settings::{BinarySettings, Install, LibrarySettings, TargetSettings};
 use crate::source::{self, Origin};
 use crate::tags::{self, TagPolicy};
 use crate::target::Target;
+use crate::toml::Spanned;
 use crate::write::Entry;
 
 /// The target a build is for, with how the user named it.
@@ -164,7 +165,19 @@ pub fn binary_path(
     b: &BinarySettings,
     target: &ResolvedTarget,
 ) -> Result<PathBuf> {
-    let expanded = expand(&b.path.value, target, &project.metadata.version_string())?;
+    project_path(project, "binary", &b.name, &b.path, target)
+}
+
+/// `path` (a template) of the binary or library `name`, expanded for `target`
+/// and checked to stay inside the project.
+pub fn project_path(
+    project: &Project,
+    what: &str,
+    name: &Spanned<String>,
+    path: &Spanned<String>,
+    target: &ResolvedTarget,
+) -> Result<PathBuf> {
+    let expanded = expand(&path.value, target, &project.metadata.version_string())?;
     let rel = Path::new(&expanded);
     let escapes = rel.is_absolute()
         || rel.components().any(|c| {
@@ -175,25 +188,51 @@ pub fn binary_path(
         });
     if expanded.contains(char::is_control) {
         return Err(project.pyproject.error(
-            b.path.span.clone(),
+            path.span.clone(),
             format!(
-                "binary {:?}: path {:?} contains a control character",
-                b.name.value, expanded
+                "{} {:?}: path {:?} contains a control character",
+                what, name.value, expanded
             ),
             Some("write the path of the prebuilt file relative to the project directory, e.g. \"bin/{target}/hello{exe}\"".into()),
         ));
     }
     if escapes {
         return Err(project.pyproject.error(
-            b.path.span.clone(),
+            path.span.clone(),
             format!(
-                "binary {:?}: path {:?} points outside the project",
-                b.name.value, expanded
+                "{} {:?}: path {:?} points outside the project",
+                what, name.value, expanded
             ),
             Some("paths are relative to the project directory and may not use `..`; copy or build the binary into the project".into()),
         ));
     }
     Ok(project.root.join(rel))
+}
+
+/// The prebuilt file of library `lib` for `target`, which must exist inside the project.
+fn library_file(
+    project: &Project,
+    lib: &LibrarySettings,
+    target: &ResolvedTarget,
+) -> Result<PathBuf> {
+    let path = project_path(project, "library", &lib.name, &lib.path, target)?;
+    if !path.is_file() {
+        let shown = path
+            .strip_prefix(&project.root)
+            .unwrap_or(&path)
+            .display()
+            .to_string();
+        return Err(project.pyproject.error(
+            lib.path.span.clone(),
+            format!(
+                "library {:?} for target {}: no file at {shown}",
+                lib.name.value, target.key
+            ),
+            Some(format!("build the library for {} first", target.key)),
+        ));
+    }
+    source::inside_project(project, &path)?;
+    Ok(path)
 }
 
 /// The binaries of a wheel as the locator names them (no file needed yet).
@@ -334,12 +373,33 @@ pub fn plan_wheel(project: &Project, target: &ResolvedTarget) -> Result<WheelPla
         };
         files.push(Entry::file(archive_path, path, true));
     }
+    // Shared libraries go beside the binaries; their facts count for the tags
+    // too, and the binaries may load them.
+    for lib in &project.settings.libraries {
+        let path = library_file(project, lib, target)?;
+        let shown = path.strip_prefix(&project.root).unwrap_or(&path);
+        let label = format!("{} ({})", lib.name.value, shown.display());
+        facts.push((label, inspect::inspect_file(&path)?));
+        files.push(Entry::file(
+            format!("{package}/_bin/{}", lib.name.value),
+            path,
+            true,
+        ));
+    }
+    let mut allow_libraries: Vec<String> = target_settings
+        .map(|t| t.allow_libraries.clone())
+        .unwrap_or_default();
+    allow_libraries.extend(
+        project
+            .settings
+            .libraries
+            .iter()
+            .map(|l| l.name.value.clone()),
+    );
     let policy = TagPolicy {
         manylinux: target_settings.and_then(|t| t.manylinux.as_ref().map(|s| s.value)),
         musllinux: target_settings.and_then(|t| t.musllinux.as_ref().map(|s| s.value)),
-        allow_libraries: target_settings
-            .map(|t| t.allow_libraries.clone())
-            .unwrap_or_default(),
+        allow_libraries,
     };
     let pinned = target_settings.and_then(|t| t.tag.as_ref().map(|s| s.value.as_str()));
     let named: Vec<(&str, &inspect::Facts)> = facts.iter().map(|(n, f)| (n.as_str(), f)).collect();
@@ -637,6 +697,33 @@ mod tests {
         );
         assert!(!paths(&plan).iter().any(|p| p.starts_with("x_tool/_bin/x")));
         assert!(!paths(&plan).iter().any(|p| p.ends_with("entry_points.txt")));
+    }
+
+    #[test]
+    fn libraries_go_beside_the_binaries() {
+        let (dir, project_without, target) = host_project("");
+        drop(project_without);
+        let host = target.target.name();
+        std::fs::copy(
+            std::env::current_exe().unwrap(),
+            dir.path().join("bin").join(&host).join("libx.so"),
+        )
+        .unwrap();
+        let text = std::fs::read_to_string(dir.path().join("pyproject.toml")).unwrap()
+            + "[[tool.binwheel.library]]\nname = \"libx.so\"\npath = \"bin/{target}/libx.so\"\n";
+        std::fs::write(dir.path().join("pyproject.toml"), text).unwrap();
+        let project = Project::load(dir.path()).unwrap();
+        let plan = plan_wheel(&project, &target).unwrap();
+        assert!(plan
+            .files
+            .iter()
+            .any(|e| e.path == "x_tool/_bin/libx.so" && e.executable));
+        std::fs::remove_file(dir.path().join("bin").join(&host).join("libx.so")).unwrap();
+        let err = plan_wheel(&project, &target).unwrap_err();
+        assert!(
+            err.message().contains("library \"libx.so\" for target"),
+            "{err}"
+        );
     }
 
     #[test]

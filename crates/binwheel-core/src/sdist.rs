@@ -182,12 +182,22 @@ fn prebuilt_paths(project: &Project) -> BTreeSet<PathBuf> {
         key: target.name(),
     }));
     let mut paths = BTreeSet::new();
-    for b in &project.settings.binaries {
+    let binaries = project
+        .settings
+        .binaries
+        .iter()
+        .map(|b| ("binary", &b.name, &b.path));
+    let libraries = project
+        .settings
+        .libraries
+        .iter()
+        .map(|l| ("library", &l.name, &l.path));
+    for (what, name, path) in binaries.chain(libraries) {
         for target in &targets {
             // A path that cannot be expanded for a target (e.g. {goarch} for
             // universal2) or that leaves the project has no file in the tree;
             // the wheel build reports it.
-            if let Ok(path) = plan::binary_path(project, b, target) {
+            if let Ok(path) = plan::project_path(project, what, name, path, target) {
                 paths.insert(path);
             }
         }
@@ -481,9 +491,14 @@ impl Selection {
         let help = format!(
             "an sdist holds only files inside the project (a link to one is stored as a copy); copy the file in, or leave the link out with .gitignore or `{EXCLUDE_KEY}`"
         );
-        let real = path.canonicalize().map_err(|_| {
+        let real = path.canonicalize().map_err(|e| {
+            let why = if e.kind() == std::io::ErrorKind::NotFound {
+                "which does not exist".to_string()
+            } else {
+                format!("which cannot be followed ({e})")
+            };
             Error::new(format!(
-                "{} is a symbolic link to {target}, which does not exist\n  help: {help}",
+                "{} is a symbolic link to {target}, {why}\n  help: {help}",
                 shown(rel)
             ))
         })?;
@@ -536,6 +551,12 @@ fn archive_name(rel: &Path) -> Result<String> {
     for c in rel.components() {
         match c {
             Component::Normal(part) => match part.to_str() {
+                Some(s) if s.contains('\\') => {
+                    return Err(Error::new(format!(
+                        "{} has `\\` in its name, which an sdist cannot hold (Windows reads it as a directory separator)\n  help: rename it, or leave it out with .gitignore or `{EXCLUDE_KEY}`",
+                        rel.display()
+                    )))
+                }
                 Some(s) => parts.push(s),
                 None => {
                     return Err(Error::new(format!(

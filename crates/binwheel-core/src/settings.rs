@@ -22,6 +22,10 @@ pub struct Settings {
     pub package: Option<Spanned<String>>,
     /// `[[tool.binwheel.binary]]`: one or more executables to ship.
     pub binaries: Vec<BinarySettings>,
+    /// `[[tool.binwheel.library]]`: shared libraries shipped beside the
+    /// binaries in `<package>/_bin/` (found there through an `$ORIGIN` /
+    /// `@loader_path` run path, or the executable's directory on Windows).
+    pub libraries: Vec<LibrarySettings>,
     /// `[tool.binwheel.targets]`: the release matrix. Empty means "any target".
     pub targets: Vec<TargetSettings>,
     /// `compression-level`: deflate level 0–9 for wheel entries (0 = stored).
@@ -66,6 +70,39 @@ pub struct BinarySettings {
     pub env: Vec<(String, Spanned<String>)>,
     /// Where this entry starts, for errors about the entry as a whole.
     pub span: Option<Range<usize>>,
+}
+
+/// One `[[tool.binwheel.library]]` entry.
+#[derive(Debug, Clone)]
+pub struct LibrarySettings {
+    /// `name`: the installed file name in `<package>/_bin/` (e.g. `libfoo.so.1`).
+    pub name: Spanned<String>,
+    /// `path`: where the prebuilt library for a target is (placeholders as for binaries).
+    pub path: Spanned<String>,
+}
+
+impl LibrarySettings {
+    fn read(table: Table<'_>) -> Result<LibrarySettings> {
+        let name = table.required_str(
+            "name",
+            "give the library its installed file name, e.g. name = \"libfoo.so.1\"",
+        )?;
+        let n = &name.value;
+        if n.is_empty() || n.contains(['/', '\\']) || n.starts_with('.') || !is_command_name(n) {
+            return Err(table.file().error(
+                name.span.clone(),
+                format!("library name {n:?} must be a plain file name"),
+                Some("letters, digits, `-`, `_` and `.`, e.g. name = \"libfoo.so.1\"".into()),
+            ));
+        }
+        let path = table.required_str(
+            "path",
+            "say where the prebuilt library is, e.g. path = \"bin/{target}/libfoo.so.1\"",
+        )?;
+        check_template(&table, &path, "path", PLACEHOLDERS)?;
+        table.finish()?;
+        Ok(LibrarySettings { name, path })
+    }
 }
 
 /// Where a binary is installed.
@@ -168,6 +205,27 @@ impl Settings {
                 }
             }
         }
+        let mut libraries: Vec<LibrarySettings> = Vec::new();
+        for entry in table.tables("library")? {
+            let lib = LibrarySettings::read(entry)?;
+            let taken = binaries
+                .iter()
+                .any(|b| lib.name.value.eq_ignore_ascii_case(&b.name.value))
+                || libraries
+                    .iter()
+                    .any(|l| l.name.value.eq_ignore_ascii_case(&lib.name.value));
+            if taken {
+                return Err(table.file().error(
+                    lib.name.span.clone(),
+                    format!(
+                        "{:?} is already the name of a binary or library",
+                        lib.name.value
+                    ),
+                    Some("every file in <package>/_bin/ needs its own name".into()),
+                ));
+            }
+            libraries.push(lib);
+        }
         let mut targets: Vec<TargetSettings> = Vec::new();
         if let Some(t) = table.table("targets")? {
             for (key, field) in t.entries() {
@@ -229,6 +287,7 @@ impl Settings {
         Ok(Settings {
             package,
             binaries,
+            libraries,
             targets,
             compression_level,
             sdist_include,
@@ -278,7 +337,17 @@ impl BinarySettings {
         }
         let build_requires = table.string_list("build-requires")?.unwrap_or_default();
         for req in &build_requires {
-            if let Err(e) = req.value.parse::<pep508_rs::Requirement>() {
+            let parsed = match crate::metadata::bad_requirement_name_end(&req.value) {
+                Some(problem) => Err(problem),
+                None => req
+                    .value
+                    .parse::<pep508_rs::Requirement>()
+                    .map(|_| ())
+                    // The message only: pep508_rs's Display of the error
+                    // panics on some non-ASCII input (" \u{2028}").
+                    .map_err(|e| e.to_string()),
+            };
+            if let Err(e) = parsed {
                 return Err(table.file().error(
                     req.span.clone(),
                     format!(
@@ -791,6 +860,29 @@ mod tests {
         assert!(err.message().contains("must be 64 hex digits"), "{err}");
         let err = read(&ok.replace("linux-x86_64 = \"", "macos-arm64 = \"")).unwrap_err();
         assert!(err.message().contains("not a configured target"), "{err}");
+    }
+
+    #[test]
+    fn libraries() {
+        let s = read(&format!(
+            "{BASIC}[[tool.binwheel.library]]\nname = \"libfoo.so.1\"\npath = \"bin/{{target}}/libfoo.so.1\"\n"
+        ))
+        .unwrap();
+        assert_eq!(s.libraries[0].name.value, "libfoo.so.1");
+        let err = read(&format!(
+            "{BASIC}[[tool.binwheel.library]]\nname = \"hello\"\npath = \"x\"\n"
+        ))
+        .unwrap_err();
+        assert!(
+            err.message()
+                .contains("already the name of a binary or library"),
+            "{err}"
+        );
+        let err = read(&format!(
+            "{BASIC}[[tool.binwheel.library]]\nname = \"lib/foo.so\"\npath = \"x\"\n"
+        ))
+        .unwrap_err();
+        assert!(err.message().contains("must be a plain file name"), "{err}");
     }
 
     #[test]

@@ -66,6 +66,18 @@ pub fn origin(project: &Project, b: &BinarySettings, target: &ResolvedTarget) ->
                 None,
             ))
         }
+        // A link that loops (or a path that cannot be read) is not "absent":
+        // building or downloading would hide the problem.
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            return Err(project.pyproject.error(
+                b.path.span.clone(),
+                format!(
+                    "binary {:?} for target {}: cannot read {shown}: {e}",
+                    b.name.value, target.key
+                ),
+                None,
+            ))
+        }
         Err(_) => {}
     }
     let version = project.metadata.version_string();
@@ -146,7 +158,7 @@ pub fn origin(project: &Project, b: &BinarySettings, target: &ResolvedTarget) ->
 }
 
 /// Refuse a file that resolves (through symlinks) to outside the project.
-fn inside_project(project: &Project, path: &Path) -> Result<()> {
+pub(crate) fn inside_project(project: &Project, path: &Path) -> Result<()> {
     let real = path
         .canonicalize()
         .map_err(|e| Error::io("cannot read", path, e))?;

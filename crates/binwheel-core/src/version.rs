@@ -127,6 +127,14 @@ impl VersionSource {
         match self {
             VersionSource::File { file, pattern } => {
                 let path = root.join(&file.value);
+                // Never open a pipe or device: reading one could block forever.
+                if std::fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
+                    return Err(pyproject.error(
+                        file.span.clone(),
+                        format!("version file {} is not a regular file", file.value),
+                        Some("point `file` at the file that holds the version".into()),
+                    ));
+                }
                 let text = std::fs::read_to_string(&path).map_err(|e| {
                     pyproject.error(
                         file.span.clone(),
@@ -222,6 +230,9 @@ impl VersionSource {
 /// Inside an unpacked sdist, PKG-INFO holds the version resolved when the sdist was made.
 fn from_pkg_info(root: &Path) -> Result<Option<Version>> {
     let path: PathBuf = root.join("PKG-INFO");
+    if !path.is_file() {
+        return Ok(None); // absent, or a pipe that must not be opened
+    }
     let Ok(text) = std::fs::read_to_string(&path) else {
         return Ok(None);
     };

@@ -126,6 +126,10 @@ fn name_problem(name: &str, is_script: bool) -> Option<&'static str> {
         Some("must not contain `=`, `[`, `]` or line breaks")
     } else if name.trim() != name {
         Some("must not start or end with whitespace")
+    } else if name.starts_with(['#', ';']) {
+        Some("must not start with `#` or `;` (entry_points.txt would read the line as a comment)")
+    } else if name.contains(char::is_control) {
+        Some("must not contain control characters")
     } else if is_script && (name.contains(['/', '\\']) || name.starts_with('.')) {
         Some("becomes a command file name, so it must not contain `/` or `\\` or start with `.`")
     } else {

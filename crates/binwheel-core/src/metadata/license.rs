@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use globset::{GlobBuilder, GlobMatcher};
 
-use super::{field_sub_span, relative_path};
+use super::{check_project_file, field_sub_span, relative_path};
 use crate::error::{did_you_mean, Error, Result};
 use crate::toml::{Spanned, Table, TomlFile};
 
@@ -144,10 +144,7 @@ pub(super) fn read(project: &Table<'_>, root_dir: &Path) -> Result<ReadLicense> 
                     return Err(no_match(file, &key, &pattern, root_dir));
                 }
                 for name in names {
-                    let found = LicenseFile {
-                        source: root_dir.join(&name),
-                        name,
-                    };
+                    let found = inside(file, pattern.span.clone(), root_dir, name)?;
                     check_utf8(file, pattern.span.clone(), &found, None)?;
                     files.push(found);
                 }
@@ -158,10 +155,7 @@ pub(super) fn read(project: &Table<'_>, root_dir: &Path) -> Result<ReadLicense> 
                 let names = glob_files(root_dir, pattern)
                     .map_err(|e| Error::io("cannot search", root_dir, e))?;
                 for name in names {
-                    let found = LicenseFile {
-                        source: root_dir.join(&name),
-                        name,
-                    };
+                    let found = inside(file, project.span(), root_dir, name)?;
                     check_utf8(
                         file,
                         project.span(),
@@ -231,6 +225,25 @@ fn legacy_file(file: &TomlFile, path: &Spanned<String>, root_dir: &Path) -> Resu
             Some("the path is relative to the directory of pyproject.toml".into()),
         ));
     }
+    inside(file, path.span.clone(), root_dir, name)
+}
+
+/// The license file `name` (relative to `root_dir`), refused when it leads
+/// outside the project or is not a regular file.
+fn inside(
+    file: &TomlFile,
+    span: Option<Range<usize>>,
+    root_dir: &Path,
+    name: String,
+) -> Result<LicenseFile> {
+    let source = root_dir.join(&name);
+    check_project_file(root_dir, &source).map_err(|problem| {
+        file.error(
+            span,
+            format!("license file `{name}` {problem}"),
+            Some("copy the file into the project instead of linking to it".into()),
+        )
+    })?;
     Ok(LicenseFile { source, name })
 }
 
@@ -370,7 +383,10 @@ pub fn check_glob(pattern: &str) -> std::result::Result<(), (String, Range<usize
                 c if c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '*' | '?') => {}
                 c => {
                     return Err((
-                        format!("`{c}` is not allowed in a license-files pattern"),
+                        format!(
+                            "`{}` is not allowed in a license-files pattern",
+                            c.escape_debug()
+                        ),
                         at..at + c.len_utf8(),
                         "patterns may hold letters, digits, `_`, `-`, `.`, `*`, `?`, `**`, `[…]` and `/`; match other characters with `?`".into(),
                     ))
@@ -399,6 +415,14 @@ pub fn glob_files(root: &Path, pattern: &str) -> std::io::Result<Vec<String>> {
     let base = root.join(&prefix);
     if !base.is_dir() {
         return Ok(Vec::new());
+    }
+    // A linked directory leading out of the project is not searched (with
+    // `**` below a link to `/` that would walk the whole file system).
+    if !base.canonicalize()?.starts_with(root.canonicalize()?) {
+        return Err(std::io::Error::other(format!(
+            "`{prefix}` resolves to {}, outside the project; binwheel packs only files inside the project",
+            base.canonicalize()?.display()
+        )));
     }
     let rest = &components[first_glob..];
     let walk = Walk {

@@ -6,7 +6,7 @@
 
 use std::path::Path;
 
-use super::{relative_path, Readme};
+use super::{check_project_file, relative_path, Readme};
 use crate::error::Result;
 use crate::toml::{Field, Spanned, Table};
 
@@ -164,6 +164,13 @@ fn read_file(
         )
     })?;
     let source = root_dir.join(&name);
+    check_project_file(root_dir, &source).map_err(|problem| {
+        file.error(
+            path.span.clone(),
+            format!("the readme file {:?} {problem}", path.value),
+            Some("copy the readme into the project instead of linking to it".into()),
+        )
+    })?;
     let bytes = match std::fs::read(&source) {
         Ok(bytes) => bytes,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound || source.is_dir() => {

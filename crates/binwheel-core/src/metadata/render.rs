@@ -140,6 +140,9 @@ impl Headers {
     fn folded(&mut self, name: &str, value: &str) {
         self.0.push_str(name);
         self.0.push(':');
+        // A lone CR is a line break to email parsers too: fold at it, never
+        // write it (it would end the field and start a bogus header).
+        let value = value.replace("\r\n", "\n").replace('\r', "\n");
         for (i, line) in value.lines().enumerate() {
             self.0.push_str(if i == 0 { " " } else { "\n        " });
             self.0.push_str(line);

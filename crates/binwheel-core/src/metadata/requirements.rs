@@ -98,6 +98,16 @@ impl Parsed {
 }
 
 fn parse(field: &Field<'_>, index: usize, raw: &Spanned<String>) -> Result<Parsed> {
+    if let Some(problem) = super::bad_requirement_name_end(&raw.value) {
+        return Err(field.file.error(
+            raw.span.clone(),
+            format!(
+                "`{}[{index}]` = {:?} is not a valid PEP 508 requirement: {problem}",
+                field.key, raw.value
+            ),
+            Some("package names and extras start and end with a letter or digit, e.g. \"requests[socks]>=2.31\"".into()),
+        ));
+    }
     let requirement = Requirement::<UrlText>::from_str(&raw.value).map_err(|e| {
         let start = floor_boundary(&e.input, e.start);
         let end = floor_boundary(&e.input, e.start + e.len.max(1));
