@@ -1055,29 +1055,8 @@ fn text_report(out: &mut String, r: &Report, indent: &str) {
     }
 }
 
-/// A tiny JSON writer: strings escaped per RFC 8259.
-fn js(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 => {
-                let _ = write!(out, "\\u{:04x}", c as u32);
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 fn jopt(s: Option<&str>) -> String {
-    s.map_or("null".into(), js)
+    s.map_or("null".into(), crate::toml::quote)
 }
 
 fn jlist<T: AsRef<str>>(items: &[T]) -> String {
@@ -1085,24 +1064,24 @@ fn jlist<T: AsRef<str>>(items: &[T]) -> String {
         "[{}]",
         items
             .iter()
-            .map(|s| js(s.as_ref()))
+            .map(|s| crate::toml::quote(s.as_ref()))
             .collect::<Vec<_>>()
             .join(", ")
     )
 }
 
 fn json_facts(f: &Facts) -> String {
-    let kind = |k: Kind| js(k.name());
+    let kind = |k: Kind| crate::toml::quote(k.name());
     let elf = f.elf.as_ref().map_or("null".into(), |e| {
         let versions: Vec<String> = e
             .versions
             .iter()
-            .map(|(lib, v)| format!("{{\"library\": {}, \"version\": {}}}", js(lib), js(v)))
+            .map(|(lib, v)| format!("{{\"library\": {}, \"version\": {}}}", crate::toml::quote(lib), crate::toml::quote(v)))
             .collect();
         format!(
             "{{\"linkage\": {}, \"libc\": {}, \"interpreter\": {}, \"needed\": {}, \"runpath\": {}, \
              \"glibc\": {}, \"versions\": [{}], \"arm_hard_float\": {}}}",
-            js(match e.linkage {
+            crate::toml::quote(match e.linkage {
                 Linkage::Static => "static",
                 Linkage::Dynamic => "dynamic",
             }),
@@ -1124,7 +1103,7 @@ fn json_facts(f: &Facts) -> String {
                     "{{\"arch\": {}, \"cpu\": {}, \"bits\": {}, \"kind\": {}, \"platform\": {}, \
                      \"minos\": {}, \"sdk\": {}, \"minos_source\": {}, \"dylibs\": {}}}",
                     jopt(arch_name(f, s.arch)),
-                    js(&s.cpu),
+                    crate::toml::quote(&s.cpu),
                     s.bits,
                     kind(s.kind),
                     jopt(s.platform.map(|p| p.name())),
@@ -1144,24 +1123,24 @@ fn json_facts(f: &Facts) -> String {
     let pe = f.pe.as_ref().map_or("null".into(), |p| {
         format!(
             "{{\"machine\": {}, \"subsystem\": {}, \"imports\": {}}}",
-            js(&format!("{:#06x}", p.machine)),
-            js(&p.subsystem_name),
+            crate::toml::quote(&format!("{:#06x}", p.machine)),
+            crate::toml::quote(&p.subsystem_name),
             jlist(&p.imports),
         )
     });
     format!(
         "{{\"format\": {}, \"os\": {}, \"arch\": {}, \"machine\": {}, \"bits\": {}, \"endian\": {}, \
          \"kind\": {}, \"elf\": {elf}, \"macho\": {macho}, \"pe\": {pe}}}",
-        js(match f.format {
+        crate::toml::quote(match f.format {
             Format::Elf => "elf",
             Format::MachO => "macho",
             Format::Pe => "pe",
         }),
-        js(f.os.name()),
+        crate::toml::quote(f.os.name()),
         jopt(arch_name(f, f.arch)),
-        js(&f.machine),
+        crate::toml::quote(&f.machine),
         f.bits,
-        js(match f.endian {
+        crate::toml::quote(match f.endian {
             inspect::Endian::Little => "little",
             inspect::Endian::Big => "big",
         }),
@@ -1172,7 +1151,7 @@ fn json_facts(f: &Facts) -> String {
 fn json_report(r: &Report, key: &str) -> String {
     format!(
         "{{\"{key}\": {}, \"facts\": {}, \"error\": {}, \"tags\": {}, \"tag_error\": {}}}",
-        js(&r.name),
+        crate::toml::quote(&r.name),
         r.facts.as_ref().map_or("null".into(), json_facts),
         jopt(r.error.as_deref()),
         jlist(&r.tags),
@@ -1190,7 +1169,7 @@ fn render_json(files: &[Entry]) -> String {
             }
             Entry::Wheel(path, members) => format!(
                 "{{\"type\": \"wheel\", \"path\": {}, \"binaries\": [{}]}}",
-                js(path),
+                crate::toml::quote(path),
                 members
                     .iter()
                     .map(|r| json_report(r, "member"))
@@ -1201,7 +1180,7 @@ fn render_json(files: &[Entry]) -> String {
         .collect();
     format!(
         "{{\"binwheel\": {}, \"files\": [{}]}}\n",
-        js(crate::VERSION),
+        crate::toml::quote(crate::VERSION),
         items.join(", ")
     )
 }
@@ -1247,6 +1226,9 @@ mod tests {
 
     #[test]
     fn json_escapes() {
-        assert_eq!(js("a\"b\\c\nd\u{1}"), "\"a\\\"b\\\\c\\nd\\u0001\"");
+        assert_eq!(
+            crate::toml::quote("a\"b\\c\nd\u{1}"),
+            "\"a\\\"b\\\\c\\nd\\u0001\""
+        );
     }
 }

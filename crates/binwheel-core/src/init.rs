@@ -15,7 +15,7 @@ use crate::metadata::{is_valid_name, license::canonicalize_expression, Metadata}
 use crate::project::PYPROJECT;
 use crate::settings::is_identifier;
 use crate::target::Target;
-use crate::toml::{Table, TomlFile};
+use crate::toml::{quote, Table, TomlFile};
 
 /// The release matrix a scaffold starts with: what pip users mostly run.
 pub const DEFAULT_TARGETS: &[&str] = &[
@@ -688,10 +688,10 @@ impl Plan {
         let mut out = String::new();
         out.push_str(&self.build_system());
         out.push_str("\n[project]\n");
-        out.push_str(&format!("name = {}\n", toml_string(&self.name)));
+        out.push_str(&format!("name = {}\n", quote(&self.name)));
         match &self.version {
             Some(v) => {
-                out.push_str(&format!("version = {}\n", toml_string(v)));
+                out.push_str(&format!("version = {}\n", quote(v)));
                 for line in &self.version_comment {
                     out.push_str(line);
                     out.push('\n');
@@ -700,13 +700,13 @@ impl Plan {
             None => out.push_str("dynamic = [\"version\"]\n"),
         }
         if let Some(d) = &self.description {
-            out.push_str(&format!("description = {}\n", toml_string(d.trim())));
+            out.push_str(&format!("description = {}\n", quote(d.trim())));
         }
         if let Some(r) = &self.readme {
-            out.push_str(&format!("readme = {}\n", toml_string(r)));
+            out.push_str(&format!("readme = {}\n", quote(r)));
         }
         match (&self.license, &self.license_comment) {
-            (Some(l), _) => out.push_str(&format!("license = {}\n", toml_string(l))),
+            (Some(l), _) => out.push_str(&format!("license = {}\n", quote(l))),
             (None, Some(comment)) => out.push_str(&format!("# {comment}\n")),
             (None, None) => {}
         }
@@ -722,7 +722,7 @@ impl Plan {
         if !self.urls.is_empty() {
             out.push_str("\n[project.urls]\n");
             for (label, url) in &self.urls {
-                out.push_str(&format!("{label} = {}\n", toml_string(url)));
+                out.push_str(&format!("{label} = {}\n", quote(url)));
             }
         }
         out.push_str(&self.tool_tables(self.version_table.as_deref()));
@@ -744,7 +744,7 @@ impl Plan {
             out.push_str("\n[tool.binwheel]\n");
         }
         if let Some(p) = &self.package {
-            out.push_str(&format!("package = {}\n", toml_string(p)));
+            out.push_str(&format!("package = {}\n", quote(p)));
         }
         if !self.sdist_exclude.is_empty() {
             out.push_str(&format!(
@@ -754,13 +754,13 @@ impl Plan {
         }
         for b in &self.binaries {
             out.push_str("\n[[tool.binwheel.binary]]\n");
-            out.push_str(&format!("name = {}\n", toml_string(&b.name)));
+            out.push_str(&format!("name = {}\n", quote(&b.name)));
             for line in &b.comment {
                 out.push_str(line);
                 out.push('\n');
             }
-            out.push_str(&format!("path = {}\n", toml_string(&b.path)));
-            out.push_str(&format!("script = {}\n", toml_string(&b.name)));
+            out.push_str(&format!("path = {}\n", quote(&b.path)));
+            out.push_str(&format!("script = {}\n", quote(&b.name)));
             if let Some(build) = &b.build {
                 out.push_str(&format!("build = {}\n", toml_array(build)));
             }
@@ -790,33 +790,12 @@ impl Plan {
     }
 }
 
-/// A TOML basic string.
-fn toml_string(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\u{:04X}", c as u32))
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
-}
-
 fn toml_array(items: &[String]) -> String {
     format!(
         "[{}]",
         items
             .iter()
-            .map(|s| toml_string(s))
+            .map(|s| quote(s))
             .collect::<Vec<_>>()
             .join(", ")
     )
@@ -1138,6 +1117,6 @@ mod tests {
         assert!(is_major_suffix("v2") && !is_major_suffix("v") && !is_major_suffix("vx"));
         assert_eq!(command_name(".hidden.exe"), "hidden");
         assert_eq!(identifier("class"), "class_");
-        assert_eq!(toml_string("a\"b\\\u{1}"), "\"a\\\"b\\\\\\u0001\"");
+        assert_eq!(quote("a\"b\\\u{1}"), "\"a\\\"b\\\\\\u0001\"");
     }
 }

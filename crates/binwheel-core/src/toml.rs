@@ -363,6 +363,29 @@ impl<'a> Table<'a> {
     }
 }
 
+/// `s` as a quoted TOML basic string. Every control character and DEL is
+/// escaped, so the result is also a valid JSON string (RFC 8259); the JSON
+/// writers use it too.
+pub fn quote(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 || c == '\u{7f}' => {
+                out.push_str(&format!("\\u{:04x}", c as u32));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
 fn describe(item: &Item) -> String {
     match item {
         Item::None => "nothing".into(),
@@ -432,6 +455,14 @@ mod tests {
         assert!(err.message().starts_with(
             "pyproject.toml:2:8: `project.name` must be a string, found the integer 3"
         ));
+    }
+
+    #[test]
+    fn quotes_for_toml_and_json() {
+        assert_eq!(
+            quote("a\"b\\c\nd\u{1}\u{7f}é"),
+            "\"a\\\"b\\\\c\\nd\\u0001\\u007fé\""
+        );
     }
 
     #[test]
