@@ -55,87 +55,55 @@ fn call<T: Send>(
     py.detach(f).map_err(to_py)
 }
 
-#[pyfunction]
-#[pyo3(signature = (source_dir, wheel_directory, config_settings=None))]
-fn build_wheel(
-    py: Python<'_>,
-    source_dir: PathBuf,
-    wheel_directory: PathBuf,
-    config_settings: Option<&Bound<'_, PyDict>>,
-) -> PyResult<String> {
-    let options = options(config_settings)?;
-    call(py, || {
-        backend::build_wheel(&source_dir, &wheel_directory, &options)
-    })
+/// A hook that writes into a directory and returns the file or directory name.
+macro_rules! output_hook {
+    ($name:ident, $dir:ident, $core:path) => {
+        #[pyfunction]
+        #[pyo3(signature = (source_dir, $dir, config_settings=None))]
+        fn $name(
+            py: Python<'_>,
+            source_dir: PathBuf,
+            $dir: PathBuf,
+            config_settings: Option<&Bound<'_, PyDict>>,
+        ) -> PyResult<String> {
+            let options = options(config_settings)?;
+            call(py, || $core(&source_dir, &$dir, &options))
+        }
+    };
 }
 
-#[pyfunction]
-#[pyo3(signature = (source_dir, wheel_directory, config_settings=None))]
-fn build_editable(
-    py: Python<'_>,
-    source_dir: PathBuf,
-    wheel_directory: PathBuf,
-    config_settings: Option<&Bound<'_, PyDict>>,
-) -> PyResult<String> {
-    let options = options(config_settings)?;
-    call(py, || {
-        backend::build_editable(&source_dir, &wheel_directory, &options)
-    })
+/// A `get_requires_for_build_*` hook.
+macro_rules! requires_hook {
+    ($name:ident, $core:path) => {
+        #[pyfunction]
+        #[pyo3(signature = (source_dir, config_settings=None))]
+        fn $name(
+            py: Python<'_>,
+            source_dir: PathBuf,
+            config_settings: Option<&Bound<'_, PyDict>>,
+        ) -> PyResult<Vec<String>> {
+            let options = options(config_settings)?;
+            call(py, || $core(&source_dir, &options))
+        }
+    };
 }
 
-#[pyfunction]
-#[pyo3(signature = (source_dir, sdist_directory, config_settings=None))]
-fn build_sdist(
-    py: Python<'_>,
-    source_dir: PathBuf,
-    sdist_directory: PathBuf,
-    config_settings: Option<&Bound<'_, PyDict>>,
-) -> PyResult<String> {
-    let options = options(config_settings)?;
-    call(py, || {
-        backend::build_sdist(&source_dir, &sdist_directory, &options)
-    })
-}
-
-#[pyfunction]
-#[pyo3(signature = (source_dir, metadata_directory, config_settings=None))]
-fn prepare_metadata_for_build_wheel(
-    py: Python<'_>,
-    source_dir: PathBuf,
-    metadata_directory: PathBuf,
-    config_settings: Option<&Bound<'_, PyDict>>,
-) -> PyResult<String> {
-    let options = options(config_settings)?;
-    call(py, || {
-        backend::prepare_metadata(&source_dir, &metadata_directory, &options)
-    })
-}
-
-#[pyfunction]
-#[pyo3(signature = (source_dir, config_settings=None))]
-fn get_requires_for_build_wheel(
-    py: Python<'_>,
-    source_dir: PathBuf,
-    config_settings: Option<&Bound<'_, PyDict>>,
-) -> PyResult<Vec<String>> {
-    let options = options(config_settings)?;
-    call(py, || {
-        backend::requires_for_build_wheel(&source_dir, &options)
-    })
-}
-
-#[pyfunction]
-#[pyo3(signature = (source_dir, config_settings=None))]
-fn get_requires_for_build_sdist(
-    py: Python<'_>,
-    source_dir: PathBuf,
-    config_settings: Option<&Bound<'_, PyDict>>,
-) -> PyResult<Vec<String>> {
-    let options = options(config_settings)?;
-    call(py, || {
-        backend::requires_for_build_sdist(&source_dir, &options)
-    })
-}
+output_hook!(build_wheel, wheel_directory, backend::build_wheel);
+output_hook!(build_editable, wheel_directory, backend::build_editable);
+output_hook!(build_sdist, sdist_directory, backend::build_sdist);
+output_hook!(
+    prepare_metadata_for_build_wheel,
+    metadata_directory,
+    backend::prepare_metadata
+);
+requires_hook!(
+    get_requires_for_build_wheel,
+    backend::requires_for_build_wheel
+);
+requires_hook!(
+    get_requires_for_build_sdist,
+    backend::requires_for_build_sdist
+);
 
 /// The `binwheel` command line; returns the exit code.
 #[pyfunction]
