@@ -34,7 +34,8 @@ const MIN_GO: (u32, u32, u32) = (1, 22, 0);
 pub enum Kind {
     /// `go.mod`: binwheel runs `go build` when a prebuilt file is absent.
     Go,
-    /// `Cargo.toml`: binwheel packs what `cargo build --target <triple>` wrote.
+    /// `Cargo.toml`: binwheel packs what `cargo build --target <triple>` wrote,
+    /// and runs that command when the file is absent.
     Cargo,
     /// Neither: you put each target's executable under `bin/<target>/`.
     Prebuilt,
@@ -458,21 +459,27 @@ fn cargo_plan(dir: &Path) -> Result<Plan> {
             let name = command_name(bin);
             BinaryPlan {
                 comment: vec![
-                    "# Where `cargo build` puts the executable for each target; build it first:"
+                    "# Where `cargo build --target <triple>` puts the executable. When that file"
                         .into(),
-                    format!("#   cargo build --release --bin {bin} --target <triple>"),
-                    "# with the target's {rust_target} as <triple>: x86_64-unknown-linux-gnu for"
+                    "# is absent (e.g. building from the sdist), binwheel runs `build`, which"
                         .into(),
-                    "# linux-x86_64, aarch64-apple-darwin for macos-arm64, x86_64-pc-windows-msvc"
+                    "# leaves it there. A cross target needs its toolchain (rustup target add)."
                         .into(),
-                    "# for windows-x86_64 (a cross target needs its toolchain: rustup target add)."
-                        .into(),
-                    "# No `build` command is generated: binwheel runs one only when this file is"
-                        .into(),
-                    "# absent, and it must write to {out}, which stable cargo cannot; binwheel's"
-                        .into(),
-                    "# examples/rust-cli shows a small xtask crate that builds and copies.".into(),
                 ],
+                build: Some(
+                    [
+                        "cargo",
+                        "build",
+                        "--release",
+                        "--bin",
+                        bin,
+                        "--target",
+                        "{rust_target}",
+                    ]
+                    .iter()
+                    .map(|a| a.to_string())
+                    .collect(),
+                ),
                 path: format!("target/{{rust_target}}/release/{bin}{{exe}}"),
                 name,
                 ..BinaryPlan::default()
@@ -937,7 +944,12 @@ mod tests {
             text.contains("path = \"target/{rust_target}/release/rhello{exe}\"\n"),
             "{text}"
         );
-        assert!(!text.contains("\nbuild = "), "{text}");
+        assert!(
+            text.contains(
+                "build = [\"cargo\", \"build\", \"--release\", \"--bin\", \"rhello\", \"--target\", \"{rust_target}\"]\n"
+            ),
+            "{text}"
+        );
         let project = loads(dir.path());
         assert_eq!(project.metadata.version_string(), "1.2.0rc1");
         assert_eq!(

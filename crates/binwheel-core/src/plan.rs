@@ -321,6 +321,14 @@ pub fn plan_wheel(project: &Project, target: &ResolvedTarget) -> Result<WheelPla
     for (b, loc) in project.settings.binaries.iter().zip(&located) {
         let path = match source::origin(project, b, target)? {
             Origin::Prebuilt(path) => path,
+            // A command without {out} leaves the binary at `path` itself
+            // (e.g. `cargo build --release --target {rust_target}`).
+            Origin::Command { argv, env } if !source::uses_out(&argv, &env) => {
+                let out = binary_path(project, b, target)?;
+                source::run(project, b, &argv, &env, &out)?;
+                source::inside_project(project, &out)?;
+                out
+            }
             Origin::Command { argv, env } => {
                 if workdir.is_none() {
                     let dir = tempfile::Builder::new()
@@ -722,6 +730,35 @@ mod tests {
         let err = plan_wheel(&project, &target).unwrap_err();
         assert!(
             err.message().contains("library \"libx.so\" for target"),
+            "{err}"
+        );
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_build_command_without_out_leaves_the_binary_at_path() {
+        let exe = std::env::current_exe().unwrap();
+        let extra = format!(
+            "build = [\"cp\", {:?}, \"bin/{{target}}/x{{exe}}\"]\n",
+            exe.to_str().unwrap()
+        );
+        let (dir, project, target) = host_project(&extra);
+        let prebuilt = dir.path().join("bin").join(target.target.name()).join("x");
+        std::fs::remove_file(&prebuilt).unwrap();
+        let plan = plan_wheel(&project, &target).unwrap();
+        assert!(
+            prebuilt.is_file(),
+            "the command should have made {}",
+            prebuilt.display()
+        );
+        assert!(plan.files.iter().any(|e| e.path == "x_tool/_bin/x"
+            && e.source == crate::write::Source::File(prebuilt.clone())));
+
+        let (dir, project, target) = host_project("build = [\"true\"]\n");
+        std::fs::remove_file(dir.path().join("bin").join(target.target.name()).join("x")).unwrap();
+        let err = plan_wheel(&project, &target).unwrap_err();
+        assert!(
+            err.message().contains("left no file at its `path`"),
             "{err}"
         );
     }

@@ -212,6 +212,7 @@ pub fn run(
     let out_str = out
         .to_str()
         .ok_or_else(|| Error::new(format!("build output path {} is not UTF-8", out.display())))?;
+    let writes_out = uses_out(argv, env);
     let argv: Vec<String> = argv.iter().map(|a| a.replace("{out}", out_str)).collect();
     let env: Vec<(String, String)> = env
         .iter()
@@ -274,12 +275,23 @@ pub fn run(
     }
     match std::fs::metadata(out) {
         Ok(m) if m.is_file() => Ok(()),
-        _ => Err(Error::new(format!(
+        _ if writes_out => Err(Error::new(format!(
             "the build command of binary {:?} succeeded but wrote no file at {{out}} ({})\n  help: make the command write its output to the {{out}} placeholder: {shown}",
             b.name.value,
             out.display()
         ))),
+        _ => Err(Error::new(format!(
+            "the build command of binary {:?} succeeded but left no file at its `path` ({})\n  help: a command without {{out}} must leave the binary where `path` says; or write it to {{out}}: {shown}",
+            b.name.value,
+            out.strip_prefix(&project.root).unwrap_or(out).display()
+        ))),
     }
+}
+
+/// Whether a build command writes to the `{out}` placeholder (else it must
+/// leave the binary at the binary's `path`).
+pub fn uses_out(argv: &[String], env: &[(String, String)]) -> bool {
+    argv.iter().any(|a| a.contains("{out}")) || env.iter().any(|(_, v)| v.contains("{out}"))
 }
 
 /// Copy a child's output stream to our stderr line by line, keeping the last lines.
