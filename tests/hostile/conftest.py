@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import gzip
 import io
-import os
 import struct
 import subprocess
 import tarfile

