@@ -844,8 +844,14 @@ def case_p1(args, ctx) -> dict:
     )
 
     # (b) `uv build --wheel`, build isolation on, from a local wheelhouse, warm uv cache
+    # The cache is keyed by binwheel's wheel: uv would otherwise keep serving an
+    # older build of the same version from its cache.
+    uv_cache = CACHE / f"uv-cache-{sha256_file(ctx['wheelhouse'] / ctx['binwheel_wheel'])[:12]}"
+    for stale in CACHE.glob("uv-cache*"):
+        if stale != uv_cache:
+            shutil.rmtree(stale, ignore_errors=True)
     uv_env = dict(env)
-    uv_env.update(UV_CACHE_DIR=str(CACHE / "uv-cache"), UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1")
+    uv_env.update(UV_CACHE_DIR=str(uv_cache), UV_PYTHON_DOWNLOADS="never", UV_NO_PROGRESS="1")
     uv = []
     for backend in BACKENDS:
         out = CACHE / "out" / "p1-uv" / backend
