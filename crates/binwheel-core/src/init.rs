@@ -11,7 +11,7 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
-use crate::metadata::{is_valid_name, license::canonicalize_expression, Metadata};
+use crate::metadata::{license::canonicalize_expression, Metadata};
 use crate::project::PYPROJECT;
 use crate::settings::is_identifier;
 use crate::target::Target;
@@ -582,21 +582,7 @@ fn prebuilt_plan(dir: &Path) -> Result<Plan> {
 
 /// A valid project name from `raw` (letters, digits, `.`, `_`, `-`, alphanumeric at both ends).
 fn project_name(raw: &str) -> String {
-    let cleaned: String = raw
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                c
-            } else {
-                '-'
-            }
-        })
-        .collect();
-    let trimmed = cleaned.trim_matches(|c: char| !c.is_ascii_alphanumeric());
-    if is_valid_name(trimmed) {
-        return trimmed.to_string();
-    }
-    "app".to_string()
+    crate::metadata::suggest_name(raw).unwrap_or_else(|| "app".to_string())
 }
 
 /// A binary name from a project or directory name (no dots at the ends).

@@ -304,22 +304,27 @@ fn read_dynamic(project: &Table<'_>, supplied: &DynamicValues) -> Result<Vec<Spa
     Ok(list)
 }
 
+/// A valid project name made from `raw`: other characters become `-`, then
+/// non-alphanumerics are trimmed from both ends; None when nothing valid is left.
+pub fn suggest_name(raw: &str) -> Option<String> {
+    let cleaned: String = raw
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    let trimmed = cleaned.trim_matches(|c: char| !c.is_ascii_alphanumeric());
+    is_valid_name(trimmed).then(|| trimmed.to_string())
+}
+
 fn read_name(project: &Table<'_>) -> Result<Spanned<String>> {
     let name = project.required_str("name", "write name = \"your-project\" in [project]")?;
     if !is_valid_name(&name.value) {
-        let suggestion: String = name
-            .value
-            .trim_matches(|c: char| !c.is_ascii_alphanumeric())
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
-                    c
-                } else {
-                    '-'
-                }
-            })
-            .collect();
-        let help = if is_valid_name(&suggestion) {
+        let help = if let Some(suggestion) = suggest_name(&name.value) {
             format!("a name is ASCII letters, digits, `.`, `_` and `-`, starting and ending with a letter or digit, e.g. \"{suggestion}\"")
         } else {
             "a name is ASCII letters, digits, `.`, `_` and `-`, starting and ending with a letter or digit".into()
