@@ -93,6 +93,49 @@ def test_build_quiet_prints_only_the_path(project, tmp_path):
     assert proc.stdout == f"{wheel}\n"
 
 
+def chatty_build(project: Path, fail: bool) -> Path:
+    """The example without a prebuilt binary; its `build` is a Python script that
+    prints 40 numbered lines and then copies the host's binary to {out}, or fails."""
+    shutil.rmtree(project / "bin")
+    script = project / "make_binary.py"
+    script.write_text(
+        "import shutil, sys\n"
+        "for i in range(40):\n"
+        "    print(f'chatter {i}', flush=True)\n"
+        f"if {fail!r}:\n"
+        "    sys.exit('compiler says no')\n"
+        f"shutil.copy({str(helpers.example_binary(HOST))!r}, sys.argv[1])\n",
+        encoding="utf-8",
+    )
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    argv = json.dumps([str(helpers.TOOLS_PYTHON), "make_binary.py", "{out}"])
+    assert "\npath = " in text
+    pyproject.write_text(text.replace("\npath = ", f"\nbuild = {argv}\npath = ", 1), encoding="utf-8")
+    return project
+
+
+@pytest.mark.parametrize("fail", [False, True], ids=["succeeds", "fails"])
+def test_quiet_holds_back_build_command_output(project, tmp_path, fail):
+    chatty_build(project, fail)
+    loud = binwheel("build", project, "-o", tmp_path / "loud", "--target", HOST, check=False)
+    quiet = binwheel("build", project, "-o", tmp_path / "quiet", "--target", HOST, "-q", check=False)
+    assert loud.returncode == quiet.returncode == (1 if fail else 0), describe(quiet)
+    # Without -q the command is announced and every line of it shows.
+    assert "binwheel: building \"hello\"" in loud.stderr, describe(loud)
+    assert all(f"chatter {i}\n" in loud.stderr for i in range(40)), describe(loud)
+    if not fail:
+        assert quiet.stderr == "", describe(quiet)
+        assert quiet.stdout == f"{helpers.single_wheel(tmp_path / 'quiet')}\n"
+        return
+    # With -q a failure still shows what went wrong: the error and the last lines.
+    assert "binwheel: building" not in quiet.stderr, describe(quiet)
+    assert "the build command of binary \"hello\" failed (exit code 1)" in quiet.stderr, describe(quiet)
+    assert "| compiler says no" in quiet.stderr and "| chatter 39" in quiet.stderr, describe(quiet)
+    assert "chatter 0\n" not in quiet.stderr, "only the last lines are repeated"
+    assert quiet.stdout == "" and not list((tmp_path / "quiet").glob("*.whl"))
+
+
 def test_build_progress_goes_to_stderr(project, tmp_path):
     out = tmp_path / "out"
     proc = binwheel("build", project, "-o", out)

@@ -136,7 +136,9 @@ fn fetch_verified(url: &str, sha256: &str, cache_dir: &Path, timeout: Duration) 
     }
     std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create", &dir, e))?;
     let mut tmp = temp_in(&dir)?;
-    eprintln!("binwheel: downloading {url}");
+    if !crate::source::is_quiet() {
+        eprintln!("binwheel: downloading {url}");
+    }
     let (actual, size) = match file_url_path(url)? {
         Some(path) => {
             let mut source = File::open(&path).map_err(|e| {

@@ -2,15 +2,18 @@
 //! build command.
 //!
 //! Owns the choice (a prebuilt file at `path` wins; else a `url` pinned for
-//! this target is downloaded; else `build` runs) and running the command: argv without a shell, in the project directory, with
-//! the target's environment, output streamed to our stderr (which the
-//! frontend shows) and the last lines kept for the error message. It does
-//! not inspect binaries or decide archive names.
+//! this target is downloaded; else `build` runs) and running the command:
+//! argv without a shell, in the project directory, with the target's
+//! environment, its stdout and stderr merged in order and streamed to our
+//! stderr (which the frontend shows; held back under `binwheel build -q`),
+//! and the last lines kept for the error message. It does not inspect
+//! binaries or decide archive names.
 
 use std::collections::VecDeque;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
@@ -20,6 +23,23 @@ use crate::settings::BinarySettings;
 
 /// How many lines of a failed command's output its error message repeats.
 const TAIL_LINES: usize = 25;
+
+/// When set, build commands run silently: their output is kept only for the
+/// error message of a failed command, and downloads are not announced
+/// (`binwheel build -q`). Frontends never set it, so pip, build and uv show a
+/// command's output as it comes.
+static QUIET: AtomicBool = AtomicBool::new(false);
+
+/// Silence build commands' output, and the lines that announce commands and
+/// downloads, for the rest of the process. A failing command's last lines
+/// still go into its error; warnings are still printed.
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, Ordering::Relaxed);
+}
+
+pub fn is_quiet() -> bool {
+    QUIET.load(Ordering::Relaxed)
+}
 
 /// Where a binary comes from for one target.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -219,14 +239,25 @@ pub fn run(
         .map(|(k, v)| (k.clone(), v.replace("{out}", out_str)))
         .collect();
     let shown = shell_words(&argv);
-    eprintln!("binwheel: building {:?}: {shown}", b.name.value);
+    let quiet = is_quiet();
+    if !quiet {
+        eprintln!("binwheel: building {:?}: {shown}", b.name.value);
+    }
+    // stdout and stderr share one pipe, so the lines keep the order the
+    // command wrote them in and its last words are the error's last lines.
+    let pipe = || -> std::io::Result<_> {
+        let (reader, writer) = std::io::pipe()?;
+        Ok((reader, writer.try_clone()?, writer))
+    };
+    let (output, to_stdout, to_stderr) = pipe()
+        .map_err(|e| Error::new(format!("cannot create a pipe for the build command: {e}")))?;
     let mut child = Command::new(&argv[0])
         .args(&argv[1..])
         .envs(env.iter().map(|(k, v)| (k, v)))
         .current_dir(&project.root)
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
+        .stdout(to_stdout)
+        .stderr(to_stderr)
         .spawn()
         .map_err(|e| {
             let help = if e.kind() == std::io::ErrorKind::NotFound {
@@ -243,14 +274,11 @@ pub fn run(
             ))
         })?;
     let tail = Arc::new(Mutex::new(VecDeque::with_capacity(TAIL_LINES)));
-    let stdout = child.stdout.take().map(|s| forward(s, tail.clone()));
-    let stderr = child.stderr.take().map(|s| forward(s, tail.clone()));
+    let forwarder = forward(output, tail.clone(), quiet);
     let status = child
         .wait()
         .map_err(|e| Error::new(format!("waiting for the build command ({shown}): {e}")))?;
-    for handle in [stdout, stderr].into_iter().flatten() {
-        let _ = handle.join();
-    }
+    let _ = forwarder.join();
     if !status.success() {
         let code = match status.code() {
             Some(c) => format!("exit code {c}"),
@@ -294,10 +322,12 @@ pub fn uses_out(argv: &[String], env: &[(String, String)]) -> bool {
     argv.iter().any(|a| a.contains("{out}")) || env.iter().any(|(_, v)| v.contains("{out}"))
 }
 
-/// Copy a child's output stream to our stderr line by line, keeping the last lines.
+/// Copy a child's output stream to our stderr line by line (unless `quiet`),
+/// keeping the last lines.
 fn forward(
     stream: impl Read + Send + 'static,
     tail: Arc<Mutex<VecDeque<String>>>,
+    quiet: bool,
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         let mut reader = BufReader::new(stream);
@@ -307,7 +337,9 @@ fn forward(
             match reader.read_until(b'\n', &mut line) {
                 Ok(0) | Err(_) => break,
                 Ok(_) => {
-                    let _ = std::io::stderr().write_all(&line);
+                    if !quiet {
+                        let _ = std::io::stderr().write_all(&line);
+                    }
                     let text = String::from_utf8_lossy(&line).trim_end().to_string();
                     if let Ok(mut t) = tail.lock() {
                         if t.len() == TAIL_LINES {
