@@ -307,6 +307,55 @@ pub fn build_requires(project: &Project, target: &ResolvedTarget) -> Result<Vec<
     Ok(out)
 }
 
+/// A binary installed into scripts/ lands in the environment's `bin/`
+/// (`Scripts\` on Windows), while `[[tool.binwheel.library]]` files go to
+/// `<package>/_bin/`: its run path (`$ORIGIN`, `@loader_path`) or the
+/// executable's directory cannot lead from one to the other. Refuse it
+/// rather than ship a binary that fails to start.
+fn scripts_cannot_load_libraries(
+    project: &Project,
+    b: &BinarySettings,
+    facts: &inspect::Facts,
+) -> Result<()> {
+    let base = |name: &str| name.rsplit(['/', '\\']).next().unwrap_or(name).to_string();
+    let mut loads: Vec<String> = Vec::new();
+    if let Some(elf) = &facts.elf {
+        loads.extend(elf.needed.iter().map(|n| base(n)));
+    }
+    if let Some(macho) = &facts.macho {
+        loads.extend(
+            macho
+                .slices
+                .iter()
+                .flat_map(|s| s.dylibs.iter().map(|d| base(d))),
+        );
+    }
+    if let Some(pe) = &facts.pe {
+        loads.extend(pe.imports.iter().map(|d| base(d)));
+    }
+    let shipped = project.settings.libraries.iter().find(|lib| {
+        loads.iter().any(|l| {
+            l == &lib.name.value || (facts.pe.is_some() && l.eq_ignore_ascii_case(&lib.name.value))
+        })
+    });
+    match shipped {
+        None => Ok(()),
+        Some(lib) => Err(project.pyproject.error(
+            b.name.span.clone(),
+            format!(
+                "binary {:?} has install = \"scripts\", but it loads {}, which binwheel ships in \
+                 <package>/_bin/; installed into the scripts directory it would not find it there",
+                b.name.value, lib.name.value
+            ),
+            Some(
+                "use install = \"package\" for a binary that loads a shipped library (its \
+                 `script` key gives it a command on PATH)"
+                    .into(),
+            ),
+        )),
+    }
+}
+
 /// Plan the wheel for one target, downloading or building binaries that have no prebuilt file.
 pub fn plan_wheel(project: &Project, target: &ResolvedTarget) -> Result<WheelPlan> {
     let meta = &project.metadata;
@@ -369,7 +418,11 @@ pub fn plan_wheel(project: &Project, target: &ResolvedTarget) -> Result<WheelPla
         // Tag errors name the binary and its file ("hello (bin/linux-x86_64/hello)").
         let shown = path.strip_prefix(&project.root).unwrap_or(&path);
         let label = format!("{} ({})", b.name.value, shown.display());
-        facts.push((label, inspect::inspect_file(&path)?));
+        let binary_facts = inspect::inspect_file(&path)?;
+        if b.install == Install::Scripts {
+            scripts_cannot_load_libraries(project, b, &binary_facts)?;
+        }
+        facts.push((label, binary_facts));
         let archive_path = match b.install {
             Install::Package => format!("{package}/_bin/{}", loc.file_name),
             Install::Scripts => format!(
@@ -732,6 +785,40 @@ mod tests {
             err.message().contains("library \"libx.so\" for target"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn a_scripts_binary_cannot_load_a_shipped_library() {
+        // The test executable stands in for the binary; it loads its first
+        // DT_NEEDED library, which the project then ships.
+        let exe = std::env::current_exe().unwrap();
+        let facts = inspect::inspect_file(&exe).unwrap();
+        let Some(needed) = facts.elf.and_then(|e| e.needed.first().cloned()) else {
+            return; // a static test binary loads nothing
+        };
+        for (install, ok) in [("package", true), ("scripts", false)] {
+            let (dir, _, target) = host_project(&format!("install = \"{install}\"\n"));
+            let host = target.target.name();
+            std::fs::copy(&exe, dir.path().join("bin").join(&host).join("shipped")).unwrap();
+            let text = std::fs::read_to_string(dir.path().join("pyproject.toml")).unwrap()
+                + &format!(
+                    "[[tool.binwheel.library]]\nname = \"{needed}\"\npath = \"bin/{{target}}/shipped\"\n"
+                );
+            std::fs::write(dir.path().join("pyproject.toml"), text).unwrap();
+            let project = Project::load(dir.path()).unwrap();
+            let result = plan_wheel(&project, &target);
+            assert_eq!(result.is_ok(), ok, "install = {install}");
+            if let Err(err) = result {
+                let msg = err.message();
+                assert!(
+                    msg.contains(&format!(
+                        "binary \"x\" has install = \"scripts\", but it loads {needed}, which binwheel ships"
+                    )) && msg.contains("pyproject.toml:")
+                        && msg.contains("help: use install = \"package\""),
+                    "{msg}"
+                );
+            }
+        }
     }
 
     #[cfg(unix)]
