@@ -374,9 +374,9 @@ fn read_description(project: &Table<'_>) -> Result<Option<String>> {
         return Ok(None);
     };
     let value = field.as_str()?;
-    if value.value.contains(['\n', '\r']) {
+    if let Some(problem) = not_one_line(&value.value) {
         return Err(field.error(
-            "`project.description` must be one line (it becomes the `Summary`)",
+            format!("`project.description` {problem} (it becomes the `Summary`)"),
             Some("keep a one-line summary here and put the long text into `readme`".into()),
         ));
     }
@@ -418,11 +418,11 @@ fn read_people(project: &Table<'_>, key: &str) -> Result<Vec<Person>> {
         let file = table.file();
         if let Some(name) = &name {
             let problem = if name.value.trim().is_empty() {
-                Some("is empty")
-            } else if name.value.contains(['\n', '\r']) {
-                Some("must be one line")
+                Some("is empty".to_string())
+            } else if let Some(problem) = not_one_line(&name.value) {
+                Some(problem)
             } else if name.value.contains(',') {
-                Some("must not contain commas (Core Metadata separates people with commas)")
+                Some("must not contain commas (Core Metadata separates people with commas)".into())
             } else {
                 None
             };
@@ -487,13 +487,11 @@ fn read_keywords(project: &Table<'_>) -> Result<Vec<String>> {
         .enumerate()
         .map(|(i, keyword)| {
             let problem = if keyword.value.trim().is_empty() {
-                Some("is empty")
+                Some("is empty".to_string())
             } else if keyword.value.contains(',') {
-                Some("must not contain a comma (Core Metadata joins keywords with commas)")
-            } else if keyword.value.contains(['\n', '\r']) {
-                Some("must be one line")
+                Some("must not contain a comma (Core Metadata joins keywords with commas)".into())
             } else {
-                None
+                not_one_line(&keyword.value)
             };
             match problem {
                 Some(problem) => Err(file.error(
@@ -515,7 +513,7 @@ fn read_classifiers(project: &Table<'_>) -> Result<Vec<Spanned<String>>> {
         return Ok(Vec::new());
     };
     for (i, classifier) in list.iter().enumerate() {
-        if classifier.value.trim().is_empty() || classifier.value.contains(['\n', '\r']) {
+        if classifier.value.trim().is_empty() || not_one_line(&classifier.value).is_some() {
             return Err(project.file().error(
                 classifier.span.clone(),
                 format!("`project.classifiers[{i}]` must be one non-empty line"),
@@ -538,7 +536,7 @@ fn read_urls(project: &Table<'_>) -> Result<Vec<(String, String)>> {
             Some("is empty".to_string())
         } else if label.value.chars().count() > 32 {
             Some("is longer than 32 characters, the Core Metadata limit for URL labels".into())
-        } else if label.value.contains(',') || label.value.contains(['\n', '\r']) {
+        } else if label.value.contains(',') || not_one_line(&label.value).is_some() {
             Some("must be one line without commas (Core Metadata writes `label, url`)".into())
         } else {
             None
@@ -565,10 +563,24 @@ fn read_urls(project: &Table<'_>) -> Result<Vec<(String, String)>> {
     Ok(urls)
 }
 
+/// Why a value that becomes one line of METADATA cannot be one: a line
+/// break would start a new header, and other control characters (a bell, an
+/// escape, NUL) have no business in metadata and trip up the tools that read
+/// it. A tab is whitespace and passes.
+fn not_one_line(value: &str) -> Option<String> {
+    if value.contains(['\n', '\r']) {
+        return Some("must be one line".into());
+    }
+    value
+        .chars()
+        .find(|&c| c.is_control() && c != '\t')
+        .map(|c| format!("contains the control character U+{:04X}", c as u32))
+}
+
 /// An absolute URL with a scheme, kept as written.
 fn check_url(url: &str) -> std::result::Result<(), String> {
-    if url.is_empty() || url.contains(char::is_whitespace) {
-        return Err("it is empty or contains whitespace".into());
+    if url.is_empty() || url.contains(|c: char| c.is_whitespace() || c.is_control()) {
+        return Err("it is empty or contains whitespace or a control character".into());
     }
     pep508_rs::VerbatimUrl::parse_url(url)
         .map(|_| ())
@@ -788,6 +800,35 @@ mod tests {
         assert_eq!(m.description.as_deref(), Some("A server"));
         let e = err(&format!("{MIN}description = \"\"\"two\nlines\"\"\"\n"));
         assert!(e.contains("`project.description` must be one line"), "{e}");
+        let tab = read(&format!("{MIN}description = \"A\\tserver\"\n")).unwrap();
+        assert_eq!(tab.description.as_deref(), Some("A\tserver"));
+    }
+
+    #[test]
+    fn control_characters_never_reach_metadata() {
+        // TOML escapes let any character into a string; one-line metadata
+        // values refuse the control characters (a tab is whitespace).
+        for (toml, says) in [
+            (
+                "description = \"ring \\u0007\"\n",
+                "`project.description` contains the control character U+0007",
+            ),
+            (
+                "authors = [{ name = \"Nul \\u0000 Byte\" }]\n",
+                "contains the control character U+0000",
+            ),
+            (
+                "keywords = [\"esc\\u001b[31m\"]\n",
+                "contains the control character U+001B",
+            ),
+            ("classifiers = [\"A \\u0085 B\"]\n", "must be one non-empty line"),
+            ("urls = { \"Home\\u0008\" = \"https://x.org\" }\n", "must be one line without commas"),
+            ("urls = { Home = \"https://x.org/\\u007f\" }\n", "control character"),
+        ] {
+            let e = err(&format!("{MIN}{toml}"));
+            assert!(e.contains(says), "{toml}: {e}");
+            assert!(e.contains("pyproject.toml:"), "{e}");
+        }
     }
 
     #[test]
