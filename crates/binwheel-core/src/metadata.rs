@@ -821,9 +821,18 @@ mod tests {
                 "keywords = [\"esc\\u001b[31m\"]\n",
                 "contains the control character U+001B",
             ),
-            ("classifiers = [\"A \\u0085 B\"]\n", "must be one non-empty line"),
-            ("urls = { \"Home\\u0008\" = \"https://x.org\" }\n", "must be one line without commas"),
-            ("urls = { Home = \"https://x.org/\\u007f\" }\n", "control character"),
+            (
+                "classifiers = [\"A \\u0085 B\"]\n",
+                "must be one non-empty line",
+            ),
+            (
+                "urls = { \"Home\\u0008\" = \"https://x.org\" }\n",
+                "must be one line without commas",
+            ),
+            (
+                "urls = { Home = \"https://x.org/\\u007f\" }\n",
+                "control character",
+            ),
         ] {
             let e = err(&format!("{MIN}{toml}"));
             assert!(e.contains(says), "{toml}: {e}");
