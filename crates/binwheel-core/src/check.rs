@@ -1,4 +1,9 @@
-//! `binwheel check` and `binwheel inspect`: any wheel or binary, judged on its own.
+//! `binwheel check` and `binwheel inspect`: any wheel, sdist or binary,
+//! judged on its own.
+//!
+//! [`check_dist`] picks the rules by file name: a `.whl` gets the wheel rules
+//! below, a `.tar.gz` the sdist rules of [`sdist`] (which share the Core
+//! Metadata reading here).
 //!
 //! Owns the wheel-level rules: the filename's tags equal the `WHEEL` file's
 //! `Tag` lines, every binary inside agrees with every platform tag, `RECORD`
@@ -30,6 +35,29 @@ const MAX_METADATA: u64 = 64 << 20;
 /// Largest central directory read into memory.
 const MAX_DIRECTORY: u64 = 256 << 20;
 const MAX_ENTRIES: u64 = 1 << 20;
+
+mod sdist;
+
+/// Every problem with the distribution at `path`, one line each, by its file
+/// name: a wheel (`.whl`) or an sdist (`.tar.gz`); anything else is one
+/// problem. Empty means PyPI accepts it and binwheel finds nothing wrong.
+pub fn check_dist(path: &Path) -> Vec<String> {
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let lower = file_name.to_ascii_lowercase();
+    if lower.ends_with(".whl") {
+        check_wheel(path)
+    } else if lower.ends_with(".tar.gz") {
+        sdist::check_sdist(path)
+    } else {
+        vec![format!(
+            "{file_name} is not a wheel or an sdist: binwheel check takes wheels (.whl) \
+             and sdists (.tar.gz, the only sdist format PyPI accepts)"
+        )]
+    }
+}
 
 /// Every problem with the wheel at `path`, one line each; empty means it is
 /// a wheel PyPI accepts and whose tags are true for its binaries.
@@ -165,7 +193,7 @@ pub fn check_wheel(path: &Path) -> Vec<String> {
         }
     }
     if let (Ok(w), Some(text)) = (&parsed, &metadata) {
-        check_metadata(w, text, &mut problems);
+        check_metadata("METADATA", text, &w.name, &w.version, &mut problems);
     }
 
     // RECORD against the archive, while streaming every member once.
@@ -471,40 +499,52 @@ fn normalize_name(name: &str) -> String {
     out
 }
 
-fn check_metadata(w: &WheelName, text: &str, problems: &mut Vec<String>) {
-    let field = |key: &str| {
-        text.lines().take_while(|l| !l.is_empty()).find_map(|l| {
+/// Every value of `key` among the header fields of Core Metadata
+/// (`METADATA`, `PKG-INFO`): the lines before the first blank one, without
+/// continuation lines. Keys compare case-insensitively.
+fn metadata_fields<'a>(text: &'a str, key: &'a str) -> impl Iterator<Item = String> + 'a {
+    text.lines()
+        .take_while(|l| !l.is_empty())
+        .filter(|l| !l.starts_with([' ', '\t']))
+        .filter_map(move |l| {
             let (k, v) = l.split_once(':')?;
             k.trim()
                 .eq_ignore_ascii_case(key)
                 .then(|| v.trim().to_string())
         })
-    };
-    match field("Name") {
-        Some(name) if normalize_name(&name) != normalize_name(&w.name) => problems.push(format!(
-            "METADATA says Name: {name}, but the filename says {}",
-            w.name
+}
+
+/// The first value of `key` in Core Metadata.
+fn metadata_field(text: &str, key: &str) -> Option<String> {
+    metadata_fields(text, key).next()
+}
+
+/// Core Metadata's Name and Version (in the file `what`: `METADATA`, or
+/// an sdist's `{top}/PKG-INFO`) against the distribution's file name.
+fn check_metadata(what: &str, text: &str, name: &str, version: &str, problems: &mut Vec<String>) {
+    match metadata_field(text, "Name") {
+        Some(found) if normalize_name(&found) != normalize_name(name) => problems.push(format!(
+            "{what} says Name: {found}, but the filename says {name}"
         )),
-        None => problems.push("METADATA has no Name".into()),
+        None => problems.push(format!("{what} has no Name")),
         _ => {}
     }
-    match field("Version") {
-        Some(version) => {
+    match metadata_field(text, "Version") {
+        Some(found) => {
             let same = match (
-                pep440_rs::Version::from_str(&version),
-                pep440_rs::Version::from_str(&w.version.replace('_', "-")),
+                pep440_rs::Version::from_str(&found),
+                pep440_rs::Version::from_str(&version.replace('_', "-")),
             ) {
                 (Ok(a), Ok(b)) => a == b,
-                _ => version == w.version,
+                _ => found == version,
             };
             if !same {
                 problems.push(format!(
-                    "METADATA says Version: {version}, but the filename says {}",
-                    w.version
+                    "{what} says Version: {found}, but the filename says {version}"
                 ));
             }
         }
-        None => problems.push("METADATA has no Version".into()),
+        None => problems.push(format!("{what} has no Version")),
     }
 }
 

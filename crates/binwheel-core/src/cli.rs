@@ -27,7 +27,7 @@ commands:
                       in parallel; --sdist: the sdist too; --list: print the planned files
   inspect FILE... [--json]
                       print what binwheel reads from executables and wheels and the tags it derives
-  check WHEEL...      validate wheels against their binaries and PyPI's upload rules
+  check DIST...       validate wheels and sdists against PyPI's upload rules and what they hold
   init [DIR] [--kind KIND] [--force] [--dry-run]
                       write a pyproject.toml for an existing Go, Cargo or prebuilt project
                       (alias: new)
@@ -63,11 +63,13 @@ options:
   --json              one JSON document instead of text
 ";
 
-const CHECK_HELP: &str = "usage: binwheel check WHEEL...
+const CHECK_HELP: &str = "usage: binwheel check DIST...
 
-Check wheels against their binaries and PyPI's upload rules: tags true for
-every binary, RECORD hashes, METADATA, file names. Prints `WHEEL: ok` or one
-line per problem; exits 1 when any wheel has a problem.
+Check wheels (.whl) and sdists (.tar.gz) against PyPI's upload rules. Wheels:
+tags true for every binary, RECORD hashes, METADATA, file names. Sdists: the
+file name, one top-level directory and nothing outside it, PKG-INFO (2.2 or
+later), pyproject.toml, no prebuilt binaries. Prints `DIST: ok` or one line
+per problem; exits 1 when any file has a problem.
 ";
 
 const INIT_HELP: &str = "usage: binwheel init [DIR] [options]        (alias: binwheel new)
@@ -677,11 +679,11 @@ fn inspect(args: &[String]) -> std::result::Result<i32, Usage> {
 fn check(args: &[String]) -> std::result::Result<i32, Usage> {
     let (paths, _) = parse(args, &[], &[])?;
     if paths.is_empty() {
-        return Err(Usage("check needs at least one wheel".into()));
+        return Err(Usage("check needs at least one wheel or sdist".into()));
     }
     let mut code = 0;
     for path in paths {
-        let problems = crate::check::check_wheel(Path::new(&path));
+        let problems = crate::check::check_dist(Path::new(&path));
         if problems.is_empty() {
             println!("{path}: ok");
         } else {
