@@ -64,6 +64,9 @@ def test_check_passes_the_sdist_and_the_wheel(dist):
     # The independent validator agrees.
     twine = run([helpers.TOOLS_PYTHON, "-m", "twine", "check", "--strict", sdist], check=False)
     assert twine.returncode == 0 and "PASSED" in twine.stdout, describe(twine)
+    # inspect is for executables and wheels; it points at check for an sdist.
+    inspect = binwheel("inspect", sdist, check=False)
+    assert inspect.returncode == 1 and f"help: `binwheel check {sdist}`" in inspect.stderr, describe(inspect)
 
 
 @pytest.mark.parametrize("tamper", ["binary-added", "pkg-info-removed"])

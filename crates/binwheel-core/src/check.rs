@@ -336,6 +336,16 @@ pub fn inspect_report(paths: &[PathBuf], json: bool) -> Result<String, Error> {
     let mut files = Vec::new();
     for path in paths {
         let shown = path.display().to_string();
+        if path
+            .to_string_lossy()
+            .to_ascii_lowercase()
+            .ends_with(".tar.gz")
+        {
+            return Err(Error::new(format!(
+                "{shown}: is an sdist, and inspect reads executables and wheels\n  \
+                 help: `binwheel check {shown}` checks an sdist"
+            )));
+        }
         if is_wheel(path)? {
             let mut wheel = Zip::open(path).map_err(|p| Error::new(format!("{shown}: {p}")))?;
             let policy = TagPolicy {
