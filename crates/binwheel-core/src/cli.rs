@@ -345,7 +345,7 @@ fn build(args: &[String]) -> std::result::Result<i32, Usage> {
     switches.extend(QUIET_VERBOSE);
     let (positional, flags) = parse(args, &["-o", "--out-dir", "--target"], &switches)?;
     let console = Console::new(Level::from_flags(&flags)?);
-    crate::source::set_quiet(console.level == Level::Quiet);
+    let _quiet = crate::source::set_quiet(console.level == Level::Quiet);
     if positional.len() > 1 {
         return Err(Usage("build takes at most one project directory".into()));
     }

@@ -31,10 +31,22 @@ const TAIL_LINES: usize = 25;
 static QUIET: AtomicBool = AtomicBool::new(false);
 
 /// Silence build commands' output, and the lines that announce commands and
-/// downloads, for the rest of the process. A failing command's last lines
-/// still go into its error; warnings are still printed.
-pub fn set_quiet(quiet: bool) {
-    QUIET.store(quiet, Ordering::Relaxed);
+/// downloads, until the returned guard is dropped (which restores what was
+/// set before). A failing command's last lines still go into its error;
+/// warnings are still printed.
+#[must_use = "quiet lasts only while the guard lives"]
+pub fn set_quiet(quiet: bool) -> QuietGuard {
+    QuietGuard(QUIET.swap(quiet, Ordering::Relaxed))
+}
+
+/// Restores the previous quiet setting when dropped, so a `binwheel build -q`
+/// run inside a Python process does not silence later hook calls.
+pub struct QuietGuard(bool);
+
+impl Drop for QuietGuard {
+    fn drop(&mut self) {
+        QUIET.store(self.0, Ordering::Relaxed);
+    }
 }
 
 pub fn is_quiet() -> bool {
@@ -374,6 +386,24 @@ fn shell_words(argv: &[String]) -> String {
 mod tests {
     use super::*;
     use crate::target::Target;
+
+    #[test]
+    fn quiet_lasts_as_long_as_its_guard() {
+        assert!(!is_quiet());
+        {
+            let _outer = set_quiet(true);
+            assert!(is_quiet());
+            {
+                let _inner = set_quiet(false);
+                assert!(!is_quiet());
+            }
+            assert!(is_quiet());
+        }
+        assert!(
+            !is_quiet(),
+            "a finished `build -q` must not silence later builds"
+        );
+    }
 
     #[cfg(unix)]
     #[test]
