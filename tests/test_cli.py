@@ -226,6 +226,33 @@ def test_inspect_json_and_check(project, tmp_path):
     assert ": ok" not in proc.stdout
 
 
+def test_a_wheel_over_pypis_upload_limit_is_named(project, tmp_path):
+    # The host's real binary, padded past 100 MiB (the tail is sparse) and
+    # stored uncompressed, so the wheel is over PyPI's default limit.
+    binary = project / "bin" / HOST / "hello"
+    with open(binary, "r+b") as f:
+        f.truncate(101 * 2**20)
+    pyproject = project / "pyproject.toml"
+    text = pyproject.read_text(encoding="utf-8")
+    assert text.count("[tool.binwheel]\n") == 1
+    pyproject.write_text(text.replace("[tool.binwheel]\n", "[tool.binwheel]\ncompression-level = 0\n"), encoding="utf-8")
+
+    out = tmp_path / "out"
+    proc = binwheel("build", project, "-o", out, "--target", HOST, "-q")
+    wheel = helpers.single_wheel(out)
+    assert wheel.stat().st_size > 100 * 2**20
+    # A warning, not a failure: the wheel is right and PyPI may have raised the project's limit.
+    assert proc.stdout == f"{wheel}\n", describe(proc)
+    assert proc.stderr.startswith(f"binwheel: warning: {wheel.name}: 101.0 MiB"), describe(proc)
+    assert "over PyPI's default limit of 100 MiB per file" in proc.stderr, describe(proc)
+    assert "requesting-a-file-size-limit-increase" in proc.stderr, describe(proc)
+
+    proc = binwheel("check", wheel)
+    lines = proc.stdout.splitlines()
+    assert lines[0] == f"{wheel}: ok", describe(proc)
+    assert lines[1].startswith(f"{wheel}: note: 101.0 MiB") and len(lines) == 2, describe(proc)
+
+
 def test_schema_prints_json():
     schema = json.loads(binwheel("schema").stdout)
     assert schema["$schema"] == "http://json-schema.org/draft-07/schema#"

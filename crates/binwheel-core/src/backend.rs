@@ -67,7 +67,19 @@ pub fn plan(source_dir: &Path, options: &Options) -> Result<(Project, WheelPlan)
 pub fn build_wheel(source_dir: &Path, wheel_dir: &Path, options: &Options) -> Result<String> {
     let epoch = write::timestamp(options.source_date_epoch.as_deref())?;
     let (project, plan) = plan(source_dir, options)?;
-    write_wheel(&project, &plan, wheel_dir, epoch)
+    let filename = write_wheel(&project, &plan, wheel_dir, epoch)?;
+    warn_upload_size(&wheel_dir.join(&filename));
+    Ok(filename)
+}
+
+/// Say on stderr when a wheel or sdist is over PyPI's default upload limit:
+/// the artifact is right, but uploading it would fail
+/// ([`crate::check::upload_size_note`]). Editable wheels are never uploaded.
+fn warn_upload_size(path: &Path) {
+    if let Some(note) = crate::check::upload_size_note(path) {
+        let name = path.file_name().unwrap_or(path.as_os_str());
+        eprintln!("binwheel: warning: {}: {note}", name.to_string_lossy());
+    }
 }
 
 /// `build_editable`: a PEP 660 wheel whose Python code stays in the source
@@ -175,5 +187,6 @@ pub fn build_sdist(source_dir: &Path, sdist_dir: &Path, options: &Options) -> Re
         writer.add(entry)?;
     }
     writer.finish()?;
+    warn_upload_size(&sdist_dir.join(&filename));
     Ok(filename)
 }

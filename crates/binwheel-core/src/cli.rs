@@ -692,6 +692,9 @@ fn check(args: &[String]) -> std::result::Result<i32, Usage> {
                 println!("{path}: {p}");
             }
         }
+        if let Some(note) = crate::check::upload_size_note(Path::new(&path)) {
+            println!("{path}: note: {note}");
+        }
     }
     Ok(code)
 }
