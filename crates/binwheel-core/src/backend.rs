@@ -72,6 +72,22 @@ pub fn build_wheel(source_dir: &Path, wheel_dir: &Path, options: &Options) -> Re
     Ok(filename)
 }
 
+/// Create the directory a wheel or sdist goes into; a file in its place is
+/// named as such (`binwheel build -o FILE`), not as a bare "File exists".
+fn output_dir(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(|e| {
+        if dir.exists() && !dir.is_dir() {
+            Error::new(format!(
+                "the output directory {} is a file, not a directory\n  \
+                 help: give a directory to write into (`-o DIR`), or remove the file",
+                dir.display()
+            ))
+        } else {
+            Error::io("cannot create the output directory", dir, e)
+        }
+    })
+}
+
 /// Say on stderr when a wheel or sdist is over PyPI's default upload limit:
 /// the artifact is right, but uploading it would fail
 /// ([`crate::check::upload_size_note`]). Editable wheels are never uploaded.
@@ -98,7 +114,7 @@ fn write_wheel(
     wheel_dir: &Path,
     epoch: i64,
 ) -> Result<String> {
-    std::fs::create_dir_all(wheel_dir).map_err(|e| Error::io("cannot create", wheel_dir, e))?;
+    output_dir(wheel_dir)?;
     let filename = plan.filename();
     let level = project.settings.compression_level.as_ref().map(|l| l.value);
     let mut writer = WheelWriter::create(&wheel_dir.join(&filename), epoch, level)?;
@@ -179,7 +195,7 @@ pub fn requires_for_build_sdist(source_dir: &Path, _options: &Options) -> Result
 pub fn build_sdist(source_dir: &Path, sdist_dir: &Path, options: &Options) -> Result<String> {
     let epoch = write::timestamp(options.source_date_epoch.as_deref())?;
     let project = Project::load(source_dir)?;
-    std::fs::create_dir_all(sdist_dir).map_err(|e| Error::io("cannot create", sdist_dir, e))?;
+    output_dir(sdist_dir)?;
     let plan = crate::sdist::plan_sdist(&project, Some(sdist_dir))?;
     let filename = plan.filename();
     let mut writer = write::tar::TarGzWriter::create(&sdist_dir.join(&filename), epoch)?;
@@ -189,4 +205,29 @@ pub fn build_sdist(source_dir: &Path, sdist_dir: &Path, options: &Options) -> Re
     writer.finish()?;
     warn_upload_size(&sdist_dir.join(&filename));
     Ok(filename)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_output_directory_that_is_a_file_is_named_so() {
+        let tmp = tempfile::tempdir().unwrap();
+        let file = tmp.path().join("dist");
+        std::fs::write(&file, b"").unwrap();
+        let err = output_dir(&file).unwrap_err().to_string();
+        assert!(err.contains("dist is a file, not a directory"), "{err}");
+        assert!(err.contains("help: give a directory"), "{err}");
+        // Below a file: the file is the output directory's parent.
+        let err = output_dir(&file.join("sub")).unwrap_err().to_string();
+        assert!(
+            err.starts_with("cannot create the output directory"),
+            "{err}"
+        );
+        let fresh = tmp.path().join("a/b");
+        output_dir(&fresh).unwrap();
+        assert!(fresh.is_dir());
+        output_dir(&fresh).unwrap(); // already there: fine
+    }
 }
