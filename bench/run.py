@@ -924,6 +924,19 @@ def case_p2(args, ctx) -> dict:
         identical = a == s
         result.update(speedup=speedup, identical=identical)
         say(f"  speed-up of --all-targets over the sequential builds: {speedup:.2f}x")
+        # Both ways do the same compression, and every single build already
+        # uses all cores; so --all-targets can be no faster than its CPU time
+        # spread over every core, and that bounds the speed-up.
+        cpu = summary(all_targets)["cpu_median_s"]
+        cores = os.cpu_count() or 1
+        if cpu:
+            floor = cpu / cores
+            bound = summary(sequential)["median_s"] / floor
+            result.update(all_targets_floor_s=floor, speedup_bound=bound)
+            say(
+                f"  bound: --all-targets used {cpu:.2f} CPU-s, so on {cores} cores it takes at least "
+                f"{floor:.3f} s: at most {bound:.2f}x faster than the sequential builds"
+            )
         if identical:
             say(f"  artifacts: {len(a)} files, byte-identical both ways (sha256)")
         else:
