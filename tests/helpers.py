@@ -164,7 +164,8 @@ def find_binwheel_wheel(wheelhouse: Path) -> Optional[Path]:
 
 
 def ensure_binwheel_wheel(wheelhouse: Path) -> Path:
-    """The binwheel wheel in ``wheelhouse``, built with maturin if there is none.
+    """The binwheel wheel in ``wheelhouse``, built by .ci/build-wheel (as a
+    release builds it) if there is none.
 
     ``tests/run`` always rebuilds it before pytest; building here only covers
     running pytest directly on a fresh checkout.
@@ -172,13 +173,10 @@ def ensure_binwheel_wheel(wheelhouse: Path) -> Path:
     with file_lock(wheelhouse / ".lock"):
         wheel = find_binwheel_wheel(wheelhouse)
         if wheel is None:
-            maturin = shutil.which("maturin", path=str(TOOLS_PYTHON.parent)) or "maturin"
-            run(
-                [maturin, "build", "--release", "--out", wheelhouse, "--interpreter", TOOLS_PYTHON],
-                cwd=REPO,
-                env={**os.environ, "PYO3_PYTHON": str(TOOLS_PYTHON)},
-                timeout=1800,
-            )
+            env = {**os.environ, "PYO3_PYTHON": str(TOOLS_PYTHON)}
+            env["PATH"] = str(TOOLS_PYTHON.parent) + os.pathsep + env.get("PATH", "")
+            env.setdefault("ZIG_GLOBAL_CACHE_DIR", str(CACHE / "zig"))
+            run(["bash", REPO / ".ci" / "build-wheel", "host", wheelhouse], cwd=REPO, env=env, timeout=1800)
             wheel = find_binwheel_wheel(wheelhouse)
         assert wheel is not None, f"no binwheel wheel in {wheelhouse}"
         return wheel
