@@ -157,3 +157,26 @@ def popen_cleanup():
         if proc.poll() is None:
             proc.kill()
             proc.wait()
+
+
+# ---------------------------------------------------------------------------
+# Release checks: builds that take minutes of compiling (binwheel's wheels for
+# every Linux target, binwheel from its own sdist). They run on demand with
+# `bash tests/run release` (pytest --release-checks), not in every test run.
+
+
+def pytest_addoption(parser):
+    parser.addoption("--release-checks", action="store_true", help="run only the release checks (tests marked `release`)")
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "release: a release check, run by `bash tests/run release` only")
+
+
+def pytest_collection_modifyitems(config, items):
+    wanted = config.getoption("--release-checks")
+    keep = [item for item in items if (item.get_closest_marker("release") is not None) == wanted]
+    dropped = [item for item in items if item not in keep]
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = keep
