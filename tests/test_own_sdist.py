@@ -1,0 +1,136 @@
+"""binwheel's own sdist and its Linux wheels for every architecture and libc.
+
+In every run: `maturin sdist` makes an sdist that holds what a build from it
+needs (the workspace, Cargo.lock, the Python package, the docs the metadata
+points at) and nothing generated; installing it on a machine without Rust
+fails with an error that says Rust is needed.
+
+Release checks (`bash tests/run release`: minutes of compiling each): pip
+builds binwheel from its sdist with cargo, and that binwheel builds and runs
+the example; .ci/build-wheel makes the aarch64 and musllinux wheels, which
+auditwheel confirms, and the x86_64 musllinux one is really linked to musl.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tarfile
+import zipfile
+from pathlib import Path
+
+import pytest
+
+import helpers
+from helpers import describe, run
+
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="Linux wheels and tools")
+VERSION = run(["sed", "-n", 's/^version = "\\(.*\\)"/\\1/p', helpers.REPO / "Cargo.toml"]).stdout.split()[0] \
+    if os.name == "posix" else "0.1.0"
+
+
+@pytest.fixture(scope="module")
+def own_sdist(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("own-sdist")
+    maturin = shutil.which("maturin", path=str(helpers.TOOLS_PYTHON.parent)) or "maturin"
+    run([maturin, "sdist", "--out", out], cwd=helpers.REPO, env=helpers.base_env())
+    (sdist,) = out.glob("binwheel-*.tar.gz")
+    return sdist
+
+
+def test_sdist_holds_the_sources_and_nothing_generated(own_sdist):
+    assert own_sdist.name == f"binwheel-{VERSION}.tar.gz"
+    with tarfile.open(own_sdist) as tf:
+        names = {n.split("/", 1)[1] for n in tf.getnames() if "/" in n}
+    for needed in ("pyproject.toml", "Cargo.toml", "Cargo.lock", "README.md", "LICENSE", "PKG-INFO",
+                   "crates/binwheel-core/Cargo.toml", "crates/binwheel-core/src/lib.rs",
+                   "crates/binwheel-py/src/lib.rs", "python/binwheel/__init__.py"):
+        assert needed in names, needed
+    assert not [n for n in names if n.startswith(("target/", ".cache/", ".venv/", "tests/fixtures/bin/"))]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="hides cargo by PATH")
+def test_sdist_without_rust_offline(own_sdist, tool_wheels, tmp_path):
+    """pip install of the sdist where there is no cargo and no index: maturin's
+    backend asks for `puccinialin` (its way of downloading a temporary Rust
+    toolchain, docs/install.md), which pip cannot find; the build stops there,
+    before compiling anything, and nothing is installed."""
+    if not list(tool_wheels.glob("maturin-*.whl")):
+        pytest.skip("no maturin wheel in .cache/tool-wheels (tests/run downloads it)")
+    venv = tmp_path / "venv"
+    run([helpers.TOOLS_PYTHON, "-m", "venv", venv])
+    env = helpers.base_env()
+    # the venv and the system's basic tools: no cargo, rustc or rustup
+    env["PATH"] = os.pathsep.join([str(venv / "bin"), "/usr/bin", "/bin"])
+    if shutil.which("cargo", path=env["PATH"]):
+        pytest.skip("cargo is installed system-wide here; this test cannot hide it")
+    env.update(HOME=str(tmp_path / "home"), CARGO_HOME=str(tmp_path / "no-cargo"),
+               RUSTUP_HOME=str(tmp_path / "no-rustup"), PIP_NO_INDEX="1", PIP_FIND_LINKS=str(tool_wheels),
+               PIP_CONFIG_FILE=os.devnull, PIP_DISABLE_PIP_VERSION_CHECK="1")
+    proc = run([venv / "bin" / "python", "-m", "pip", "install", own_sdist], env=env, check=False, timeout=300)
+    assert proc.returncode != 0, describe(proc)
+    said = proc.stdout + proc.stderr
+    assert "No matching distribution found for puccinialin" in said, describe(proc)
+    assert "Compiling" not in said
+    assert not list((venv / "lib").glob("python3*/site-packages/binwheel"))
+
+
+# ---------------------------------------------------------------------------
+# Release checks
+
+
+@pytest.mark.release
+@pytest.mark.skipif(os.name != "posix", reason="runs .ci/smoke-wheel")
+def test_pip_builds_binwheel_from_its_sdist_and_it_works(own_sdist, tool_wheels, go_env, tmp_path):
+    """The release workflow's sdist-smoke job: pip builds binwheel's wheel
+    from the sdist with cargo (maturin from the index's pins), then that
+    binwheel builds and runs the example."""
+    env = dict(go_env)
+    env["PATH"] = os.pathsep.join([str(helpers.TOOLS_PYTHON.parent), env["PATH"]])
+    env.update(PIP_DISABLE_PIP_VERSION_CHECK="1", CARGO_TARGET_DIR=str(helpers.CACHE / "sdist-target"))
+    wheelhouse = tmp_path / "wheelhouse"
+    proc = run([helpers.TOOLS_PYTHON, "-m", "pip", "wheel", "--no-deps", "-w", wheelhouse, own_sdist],
+               env=env, check=False, timeout=3000)
+    assert proc.returncode == 0, describe(proc)
+    (wheel,) = wheelhouse.glob("binwheel-*.whl")
+    env.update(PIP_FIND_LINKS=str(tool_wheels), PIP_NO_INDEX="1")
+    proc = run(["bash", helpers.REPO / ".ci" / "smoke-wheel", wheelhouse], env=env, check=False, timeout=900)
+    assert proc.returncode == 0, describe(proc)
+    assert "hello 0.1.0" in proc.stdout
+
+
+LINUX_TARGETS = {
+    "aarch64-unknown-linux-gnu": "manylinux_2_17_aarch64",
+    "x86_64-unknown-linux-musl": "musllinux_1_2_x86_64",
+    "aarch64-unknown-linux-musl": "musllinux_1_2_aarch64",
+}
+
+
+@pytest.mark.release
+@linux_only
+@pytest.mark.parametrize("target", sorted(LINUX_TARGETS))
+def test_linux_wheels_for_every_arch_and_libc(target, tmp_path):
+    installed = run(["rustup", "target", "list", "--installed"], check=False).stdout.split()
+    if target not in installed:
+        run(["rustup", "target", "add", target])
+    env = helpers.base_env()
+    env["PATH"] = str(helpers.TOOLS_PYTHON.parent) + os.pathsep + env["PATH"]
+    env["ZIG_GLOBAL_CACHE_DIR"] = str(helpers.CACHE / "zig")
+    out = helpers.CACHE / "wheels"
+    proc = run(["bash", helpers.REPO / ".ci" / "build-wheel", target, out], env=env, check=False, timeout=3000)
+    assert proc.returncode == 0, describe(proc)
+    wheel = Path(proc.stdout.strip().splitlines()[-1])
+    platform = LINUX_TARGETS[target]
+    assert wheel.name.endswith(f"-{platform}.whl") or f".{platform}." in wheel.name or wheel.name.endswith(
+        f".{platform}.whl"
+    ), wheel.name
+    audit = run([shutil.which("auditwheel", path=str(helpers.TOOLS_PYTHON.parent)), "show", wheel], env=env)
+    assert f'"{platform}"' in audit.stdout, audit.stdout
+    with zipfile.ZipFile(wheel) as zf:
+        (ext,) = [n for n in zf.namelist() if n.startswith("binwheel/_binwheel") and n.endswith(".so")]
+        data = zf.read(ext)
+    arch = target.split("-")[0]
+    assert helpers.elf_machine(data) == helpers.ELF_MACHINES[arch], target
+    # glibc's soname in the dynamic strings for a gnu wheel only (musl's is libc.so)
+    assert (b"libc.so.6" in data) == target.endswith("-gnu"), target
