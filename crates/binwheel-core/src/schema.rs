@@ -1,13 +1,15 @@
-//! The JSON Schema of `[tool.binwheel]`, rendered from the key
-//! descriptions that sit beside their readers (`settings::ROOT` and the
-//! sections under it).
+//! The JSON Schema of `[tool.binwheel]` and the key tables of
+//! docs/configuration.md, both rendered from the key descriptions that sit
+//! beside their readers (`settings::ROOT` and the sections under it).
 //!
 //! Owns the rendering only: a [`Text`]'s regular expression, the JSON
-//! Schema (draft 7, the dialect validate-pyproject and editors read) and
-//! sample documents that use every key. What a key is, and what is valid,
-//! is the description's and the reader's; the tests here hold the schema's
-//! patterns to the reader's rules. It knows no files, no Python and no
-//! build rules.
+//! Schema (draft 7, the dialect validate-pyproject and editors read), the
+//! Markdown tables between the `<!-- generated: … -->` markers, and sample
+//! documents that use every key. What a key is, and what is valid, is the
+//! description's and the reader's; the tests here hold the schema's patterns
+//! to the reader's rules and the committed files to the descriptions. It
+//! knows no files (the caller passes the page in), no Python and no build
+//! rules.
 
 use crate::keys::{Absent, Key, Rule, Section, Text, Value, PYTHON_KEYWORDS, URL_SCHEMES};
 use crate::settings::ROOT;
@@ -429,6 +431,150 @@ fn write_section(
     }
 }
 
+/// How docs/configuration.md opens and closes each generated table.
+const BEGIN: &str = "<!-- generated: ";
+const END: &str = "<!-- end generated -->";
+
+/// The command that rewrites the generated files from the descriptions.
+pub const REGENERATE: &str =
+    "BINWHEEL_BLESS=1 cargo test -p binwheel-core --lib schema::tests::generated_files_are_current";
+
+/// `page` (docs/configuration.md) with every region between
+/// `<!-- generated: <section path> -->` and `<!-- end generated -->`
+/// replaced by that section's key table. Each section has exactly one
+/// region; the prose around them is kept as written.
+pub fn render_configuration(page: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(page.len());
+    let mut done: Vec<&str> = Vec::new();
+    let mut rest = page;
+    while let Some(start) = rest.find(BEGIN) {
+        let after = &rest[start + BEGIN.len()..];
+        let (path, after) = after
+            .split_once(" -->\n")
+            .ok_or("a `<!-- generated: ` marker is not closed by ` -->` and a newline")?;
+        let section = sections()
+            .into_iter()
+            .find(|s| s.path == path)
+            .ok_or_else(|| format!("`<!-- generated: {path} -->` names no section"))?;
+        if done.contains(&path) {
+            return Err(format!("two regions are generated for {path}"));
+        }
+        let end = after
+            .find(END)
+            .ok_or_else(|| format!("the region of {path} has no `{END}`"))?;
+        out.push_str(&rest[..start + BEGIN.len()]);
+        out.push_str(path);
+        out.push_str(" -->\n");
+        out.push_str(&key_table(section));
+        out.push_str(END);
+        done.push(path);
+        rest = &after[end + END.len()..];
+    }
+    out.push_str(rest);
+    match sections().into_iter().find(|s| !done.contains(&s.path)) {
+        Some(s) => Err(format!(
+            "no `<!-- generated: {} -->` region for its keys",
+            s.path
+        )),
+        None => Ok(out),
+    }
+}
+
+/// A section's keys as a Markdown table, then the rules between them.
+fn key_table(section: &Section) -> String {
+    let mut out = String::from("| key | type | default | meaning |\n|---|---|---|---|\n");
+    for key in section.keys {
+        let meaning = match key.details {
+            "" => key.doc.to_string(),
+            more => format!("{} {more}", key.doc),
+        };
+        let default = match key.default {
+            Absent::Required => "required".to_string(),
+            Absent::Nothing => "none".to_string(),
+            Absent::Derived(text) => text.to_string(),
+            Absent::Int(i) => format!("`{i}`"),
+            Absent::Str(s) => format!("`\"{s}\"`"),
+            Absent::EmptyList => "`[]`".to_string(),
+        };
+        let cells = [
+            format!("`{}`", key.name),
+            type_name(&key.value),
+            default,
+            meaning,
+        ];
+        let cells: Vec<String> = cells.iter().map(|c| c.replace('|', "\\|")).collect();
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    if !section.rules.is_empty() {
+        let rules: Vec<String> = section.rules.iter().map(rule_text).collect();
+        out.push_str(&format!("\nRules: {}.\n", rules.join("; ")));
+    }
+    out
+}
+
+/// What a value is, in the words of the reference page.
+fn type_name(value: &Value) -> String {
+    let kind = |text: Text| text_name(text).unwrap_or("string");
+    let plural = |text: Text| match text_name(text) {
+        Some(name) => format!("{name}s"),
+        None => "strings".to_string(),
+    };
+    match value {
+        Value::Str(Text::Any) => "string".to_string(),
+        Value::Str(text) => format!("string ({})", kind(*text)),
+        Value::Choice(choices) => choices
+            .iter()
+            .map(|c| format!("`\"{c}\"`"))
+            .collect::<Vec<_>>()
+            .join(" or "),
+        Value::True => "`true`".to_string(),
+        Value::Integer { min, max } => format!("integer {min}–{max}"),
+        Value::List(text) => format!("array of {}", plural(*text)),
+        Value::Argv(text) => format!("array of {}, the first a program", plural(*text)),
+        Value::Map { keys, values } => {
+            let keys = text_name(*keys).unwrap_or("name");
+            format!("table: {keys} → {}", kind(*values))
+        }
+        Value::Table(_) => "table".to_string(),
+        Value::Tables(_) => "array of tables".to_string(),
+        Value::Targets(_) => "table: target key → table".to_string(),
+    }
+}
+
+/// A [`Text`]'s name in the tables; `None` for free text.
+fn text_name(text: Text) -> Option<&'static str> {
+    Some(match text {
+        Text::Any => return None,
+        Text::Glob => "glob",
+        Text::Identifier => "Python import name",
+        Text::CommandName | Text::BinaryName => "file name",
+        Text::Template(_) => "template",
+        Text::Url(_) => "URL template",
+        Text::Requirement => "PEP 508 requirement",
+        Text::TargetName => "target key",
+        Text::Sha256 => "64 hex digits",
+        Text::PlatformTag => "platform tag",
+        Text::Floor => "version `X_Y`",
+    })
+}
+
+fn rule_text(rule: &Rule) -> String {
+    let keys = |keys: &[&str]| {
+        keys.iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match rule {
+        Rule::ExactlyOne(group) => format!("exactly one of {}", keys(group)),
+        Rule::Needs(key, others) => format!("`{key}` needs {}", keys(others)),
+        Rule::Excludes(key, others) => format!("`{key}` excludes {}", keys(others)),
+        Rule::ExcludesWhen(key, value, others) => {
+            format!("`{key} = \"{value}\"` excludes {}", keys(others))
+        }
+    }
+}
+
 /// Just enough JSON for the schema: objects keep their key order.
 enum Json {
     Bool(bool),
@@ -804,26 +950,96 @@ mod tests {
         assert!(!schema.contains(",\n}") && !schema.contains(",\n  }"));
     }
 
+    /// The files rendered from the descriptions, relative to the repository.
+    fn generated_files(repo: &Path) -> Vec<(&'static str, String)> {
+        let page = "docs/configuration.md";
+        let current = std::fs::read_to_string(repo.join(page)).expect(page);
+        let docs = render_configuration(&current).unwrap_or_else(|e| panic!("{page}: {e}"));
+        vec![
+            (page, docs),
+            ("docs/tool-binwheel.schema.json", json_schema()),
+        ]
+    }
+
+    /// The committed schema and key tables are what the descriptions give;
+    /// `BINWHEEL_BLESS=1` rewrites them instead of failing.
     #[test]
-    fn the_reference_documents_every_key() {
-        let docs = std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/configuration.md"),
-        )
-        .expect("docs/configuration.md");
-        for section in sections() {
-            for key in section.keys {
-                // Tables are documented under their header, other keys in backquotes.
-                let shown = match key.value {
-                    Value::Table(s) | Value::Tables(s) | Value::Targets(s) => s.path.to_string(),
-                    _ => format!("`{}`", key.name),
-                };
-                assert!(
-                    docs.contains(&shown),
-                    "docs/configuration.md does not mention {shown} of [{}]",
-                    section.path
-                );
+    fn generated_files_are_current() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let bless = std::env::var("BINWHEEL_BLESS").is_ok_and(|v| v == "1");
+        let mut stale = Vec::new();
+        for (file, want) in generated_files(&repo) {
+            let have = std::fs::read_to_string(repo.join(file)).unwrap_or_default();
+            if have == want {
+                continue;
+            }
+            if bless {
+                std::fs::write(repo.join(file), want).expect(file);
+            } else {
+                stale.push(file);
             }
         }
+        assert!(
+            stale.is_empty(),
+            "{} differ from the key descriptions in the code; regenerate with:\n    {REGENERATE}",
+            stale.join(" and ")
+        );
+    }
+
+    #[test]
+    fn every_section_has_one_generated_region() {
+        let region = |path: &str| {
+            format!("<!-- generated: {path} -->\nSTALE TEXT\n<!-- end generated -->\n")
+        };
+        let all: String = sections().iter().map(|s| region(s.path)).collect();
+        let page = format!("# prose\n\n{all}\nmore prose\n");
+        let done = render_configuration(&page).unwrap();
+        assert!(done.starts_with("# prose\n\n<!-- generated: tool.binwheel -->\n| key |"));
+        assert!(
+            done.ends_with("<!-- end generated -->\n\nmore prose\n"),
+            "{done}"
+        );
+        assert!(!done.contains("STALE TEXT"));
+        for key in sections().iter().flat_map(|s| s.keys) {
+            assert!(
+                done.contains(&format!("| `{}` |", key.name)),
+                "{}",
+                key.name
+            );
+        }
+        let missing = page.replace(&region(TARGET.path), "");
+        let err = render_configuration(&missing).unwrap_err();
+        assert!(
+            err.contains("no `<!-- generated: tool.binwheel.targets -->` region"),
+            "{err}"
+        );
+        let twice = format!("{page}{}", region(BINARY.path));
+        assert!(render_configuration(&twice)
+            .unwrap_err()
+            .contains("two regions"));
+        let unknown = format!("{page}{}", region("tool.binwheel.nope"));
+        assert!(render_configuration(&unknown)
+            .unwrap_err()
+            .contains("names no section"));
+        let open = page.replace(&format!("{}\n", END), "");
+        assert!(render_configuration(&open).unwrap_err().contains("has no"));
+    }
+
+    #[test]
+    fn tables_name_types_defaults_and_rules() {
+        let binary = key_table(&BINARY);
+        assert!(
+            binary.contains("| `name` | string (file name) | required | The installed file name")
+        );
+        assert!(binary.contains("| `install` | `\"package\"` or `\"scripts\"` | `\"package\"` |"));
+        assert!(binary.contains("| `sha256` | table: target key → 64 hex digits | none |"));
+        assert!(binary.contains("\nRules: `build-requires` needs `build`; "));
+        assert!(binary.contains("`install = \"scripts\"` excludes `script`.\n"));
+        let library = key_table(&LIBRARY);
+        assert!(!library.contains("Rules:"));
+        let root = key_table(&ROOT);
+        assert!(root.contains("| `compression-level` | integer 0–9 | `6` |"));
+        assert!(root.contains("| `sdist-include` | array of globs | `[]` |"));
     }
 
     #[test]
