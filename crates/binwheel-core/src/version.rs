@@ -5,7 +5,9 @@
 //! variable, the nearest git tag, the binary's own `--version`), their
 //! normalisation to PEP 440, and the sdist rule: inside an unpacked sdist the
 //! version is read back from PKG-INFO, so a wheel built from an sdist needs
-//! no git and no environment variable. It knows nothing about archives.
+//! no git and no environment variable. Beside the reader, [`SECTION`]
+//! describes the table's keys for the reader's key list and the schema. It
+//! knows nothing about archives.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
