@@ -1,8 +1,8 @@
 """The JSON Schema of ``[tool.binwheel]`` for validate-pyproject.
 
 Registered as the ``validate_pyproject.tool_schema`` entry point ``binwheel``.
-The schema is rendered by the Rust core from the same description of the keys
-that its tests check against the settings reader; nothing here restates it.
+The schema is rendered by the Rust core from the one description of each key
+that sits beside the code reading it; nothing here restates it.
 """
 
 import json

@@ -11,9 +11,9 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::keys::is_identifier;
 use crate::metadata::{license::canonicalize_expression, Metadata};
 use crate::project::PYPROJECT;
-use crate::settings::is_identifier;
 use crate::target::Target;
 use crate::toml::{quote, Table, TomlFile};
 

@@ -7,9 +7,10 @@
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
+use crate::keys::is_identifier;
 use crate::metadata::{DynamicValues, Metadata};
 use crate::plan::{expand, ResolvedTarget};
-use crate::settings::{is_identifier, Settings};
+use crate::settings::Settings;
 use crate::target::Target;
 use crate::toml::{Table, TomlFile};
 use crate::version::VersionSource;

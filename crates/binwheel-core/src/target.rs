@@ -35,6 +35,50 @@ pub struct Target {
     pub arch: Arch,
 }
 
+/// Every spelling of an operating system that [`Target::parse`] accepts
+/// (after lowercasing). The schema builds its target pattern from this
+/// table, so the two cannot drift.
+pub const OS_SPELLINGS: &[(&str, Os)] = &[
+    ("linux", Os::Linux),
+    ("manylinux", Os::Linux),
+    ("musllinux", Os::Linux),
+    ("macos", Os::Macos),
+    ("darwin", Os::Macos),
+    ("macosx", Os::Macos),
+    ("osx", Os::Macos),
+    ("apple", Os::Macos),
+    ("windows", Os::Windows),
+    ("win", Os::Windows),
+    ("win32", Os::Windows),
+    ("win64", Os::Windows),
+];
+
+/// Every spelling of an architecture that [`Target::parse`] accepts (after
+/// lowercasing); none holds `-` or `/`, which separate a target's parts.
+pub const ARCH_SPELLINGS: &[(&str, Arch)] = &[
+    ("x86_64", Arch::X86_64),
+    ("amd64", Arch::X86_64),
+    ("x64", Arch::X86_64),
+    ("aarch64", Arch::Aarch64),
+    ("arm64", Arch::Aarch64),
+    ("x86", Arch::X86),
+    ("i686", Arch::X86),
+    ("i386", Arch::X86),
+    ("386", Arch::X86),
+    ("i586", Arch::X86),
+    ("armv7", Arch::Armv7),
+    ("armv7l", Arch::Armv7),
+    ("arm", Arch::Armv7),
+    ("armhf", Arch::Armv7),
+    ("riscv64", Arch::Riscv64),
+    ("riscv64gc", Arch::Riscv64),
+    ("ppc64le", Arch::Ppc64le),
+    ("powerpc64le", Arch::Ppc64le),
+    ("s390x", Arch::S390x),
+    ("universal2", Arch::Universal2),
+    ("universal", Arch::Universal2),
+];
+
 impl Os {
     pub const ALL: [Os; 3] = [Os::Linux, Os::Macos, Os::Windows];
 
@@ -55,12 +99,10 @@ impl Os {
     }
 
     fn parse(s: &str) -> Option<Os> {
-        Some(match s {
-            "linux" | "manylinux" | "musllinux" => Os::Linux,
-            "macos" | "darwin" | "macosx" | "osx" | "apple" => Os::Macos,
-            "windows" | "win" | "win32" | "win64" => Os::Windows,
-            _ => return None,
-        })
+        OS_SPELLINGS
+            .iter()
+            .find(|(w, _)| *w == s)
+            .map(|(_, os)| *os)
     }
 }
 
@@ -77,17 +119,10 @@ impl Arch {
     ];
 
     fn parse(s: &str) -> Option<Arch> {
-        Some(match s {
-            "x86_64" | "amd64" | "x64" | "x86-64" => Arch::X86_64,
-            "aarch64" | "arm64" => Arch::Aarch64,
-            "x86" | "i686" | "i386" | "386" | "i586" => Arch::X86,
-            "armv7" | "armv7l" | "arm" | "armhf" => Arch::Armv7,
-            "riscv64" | "riscv64gc" => Arch::Riscv64,
-            "ppc64le" | "powerpc64le" => Arch::Ppc64le,
-            "s390x" => Arch::S390x,
-            "universal2" | "universal" => Arch::Universal2,
-            _ => return None,
-        })
+        ARCH_SPELLINGS
+            .iter()
+            .find(|(w, _)| *w == s)
+            .map(|(_, a)| *a)
     }
 
     /// Go's GOARCH, if Go has one for this architecture.
@@ -282,6 +317,17 @@ mod tests {
         ] {
             assert_eq!(Target::parse(bad), None, "{bad}");
         }
+    }
+
+    /// A spelling with `-` or `/` could never match, since those split the
+    /// name (`x86-64` was once listed in vain).
+    #[test]
+    fn spellings_hold_no_separator() {
+        let words = OS_SPELLINGS.iter().map(|(w, _)| w);
+        for word in words.chain(ARCH_SPELLINGS.iter().map(|(w, _)| w)) {
+            assert!(!word.contains(['-', '/']), "{word}");
+        }
+        assert_eq!(Target::parse("linux-x86-64"), None);
     }
 
     #[test]

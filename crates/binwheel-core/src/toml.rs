@@ -336,30 +336,61 @@ impl<'a> Table<'a> {
     /// Fail on the first key that no getter asked for.
     pub fn finish(self) -> Result<()> {
         let seen = self.seen.borrow();
-        for (key, _) in self.table.iter() {
-            if seen.iter().any(|s| s == key) {
-                continue;
+        match self.unread().next() {
+            Some(key) => Err(self.unknown(key, seen.iter().map(String::as_str).collect())),
+            None => Ok(()),
+        }
+    }
+
+    /// Fail on the first key that `known` (a description of this table's
+    /// keys) lacks; the hint suggests or lists `known`, not only the keys
+    /// this reading asked for. A key the reader asked for that `known`
+    /// lacks, or a known key present but never read, is a bug in the
+    /// reader, which debug builds (the tests) stop on.
+    pub fn finish_known(self, known: &[&str]) -> Result<()> {
+        let seen = self.seen.borrow();
+        debug_assert!(
+            seen.iter().all(|k| known.contains(&k.as_str())),
+            "[{}] reads keys its description lacks: {seen:?} vs {known:?}",
+            self.name
+        );
+        for key in self.unread() {
+            debug_assert!(!known.contains(&key), "[{}] ignored `{key}`", self.name);
+            if !known.contains(&key) {
+                return Err(self.unknown(key, known.to_vec()));
             }
-            let span = self.table.get_key_value(key).and_then(|(k, _)| k.span());
-            let where_ = if self.name.is_empty() {
-                "at the top level".to_string()
-            } else {
-                format!("in [{}]", self.name)
-            };
-            let help = match did_you_mean(key, seen.iter().map(String::as_str)) {
-                Some(s) => format!("did you mean `{s}`?"),
-                None => {
-                    let mut known: Vec<&str> = seen.iter().map(String::as_str).collect();
-                    known.sort_unstable();
-                    known.dedup();
-                    format!("known keys: {}", known.join(", "))
-                }
-            };
-            return Err(self
-                .file
-                .error(span, format!("unknown key `{key}` {where_}"), Some(help)));
         }
         Ok(())
+    }
+
+    /// Keys present in the table that no getter asked for, in file order.
+    fn unread(&self) -> impl Iterator<Item = &'a str> + '_ {
+        let table: &'a dyn TableLike = self.table;
+        table
+            .iter()
+            .map(|(key, _)| key)
+            .filter(move |key| !self.seen.borrow().iter().any(|s| s == key))
+    }
+
+    /// "unknown key" at `key`, with a hint drawn from `candidates`.
+    fn unknown(&self, key: &str, candidates: Vec<&str>) -> Error {
+        let span = self.table.get_key_value(key).and_then(|(k, _)| k.span());
+        let where_ = if self.name.is_empty() {
+            "at the top level".to_string()
+        } else {
+            format!("in [{}]", self.name)
+        };
+        let help = match did_you_mean(key, candidates.iter().copied()) {
+            Some(s) => format!("did you mean `{s}`?"),
+            None => {
+                let mut known = candidates;
+                known.sort_unstable();
+                known.dedup();
+                format!("known keys: {}", known.join(", "))
+            }
+        };
+        self.file
+            .error(span, format!("unknown key `{key}` {where_}"), Some(help))
     }
 }
 

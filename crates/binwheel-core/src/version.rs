@@ -5,7 +5,9 @@
 //! variable, the nearest git tag, the binary's own `--version`), their
 //! normalisation to PEP 440, and the sdist rule: inside an unpacked sdist the
 //! version is read back from PKG-INFO, so a wheel built from an sdist needs
-//! no git and no environment variable. It knows nothing about archives.
+//! no git and no environment variable. Beside the reader, [`SECTION`]
+//! describes the table's keys for the reader's key list and the schema. It
+//! knows nothing about archives.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,6 +16,7 @@ use pep440_rs::Version;
 use regex::Regex;
 
 use crate::error::{Error, Result};
+use crate::keys::{finish, Absent, Key, Rule, Section, Text, Value};
 use crate::toml::{Spanned, Table, TomlFile};
 
 /// Where the version comes from.
@@ -35,12 +38,71 @@ pub enum VersionSource {
     },
 }
 
-const KEYS: [&str; 4] = ["file", "env", "git-tag", "binary"];
+/// The keys that name a version source; exactly one is given.
+const SOURCES: &[&str] = &["file", "env", "git-tag", "binary"];
+
+/// `[tool.binwheel.version]`, described for the reader's key list and the schema.
+pub static SECTION: Section = Section {
+    path: "tool.binwheel.version",
+    doc: "Where a dynamic version comes from: exactly one of file, env, git-tag, binary.",
+    keys: &[
+        Key {
+            name: "file",
+            value: Value::Str(Text::Any),
+            default: Absent::Nothing,
+            doc: "A file holding the version: its first non-empty line, or the first group of `pattern`.",
+            details: "The path is relative to the project, e.g. `file = \"VERSION\"`, or `file = \"version.go\"` with `pattern = 'version = \"([^\"]+)\"'`.",
+            sample: "\"VERSION\"",
+        },
+        Key {
+            name: "pattern",
+            value: Value::Str(Text::Any),
+            default: Absent::Nothing,
+            doc: "A regular expression whose first group captures the version (with `file` or `binary`).",
+            details: "Its first match counts.",
+            sample: "'([0-9]+\\.[0-9]+\\.[0-9]+)'",
+        },
+        Key {
+            name: "env",
+            value: Value::Str(Text::Any),
+            default: Absent::Nothing,
+            doc: "An environment variable holding the version.",
+            details: "E.g. `env = \"SONA_VERSION\"`.",
+            sample: "\"HELLO_VERSION\"",
+        },
+        Key {
+            name: "git-tag",
+            value: Value::True,
+            default: Absent::Nothing,
+            doc: "The nearest `vX.Y.Z` tag; commits after it give `X.Y.(Z+1).devN+g<hash>`.",
+            details: "An `X.Y.Z` tag counts too; the git rule is below.",
+            sample: "true",
+        },
+        Key {
+            name: "binary",
+            value: Value::List(Text::Any),
+            default: Absent::Nothing,
+            doc: "Arguments that make the first binary's host build print its version (with `pattern`).",
+            details: "The first binary's prebuilt file for this machine runs with them, e.g. `binary = [\"--version\"]`, `pattern = 'hello (\\S+)'`.",
+            sample: "[\"--version\"]",
+        },
+    ],
+    rules: &[
+        Rule::ExactlyOne(SOURCES),
+        Rule::Needs("binary", &["pattern"]),
+        Rule::Excludes("env", &["pattern"]),
+        Rule::Excludes("git-tag", &["pattern"]),
+    ],
+};
 
 impl VersionSource {
     /// Read `[tool.binwheel.version]`.
     pub fn read(table: Table<'_>) -> Result<VersionSource> {
-        let present: Vec<&str> = KEYS.iter().copied().filter(|k| table.contains(k)).collect();
+        let present: Vec<&str> = SOURCES
+            .iter()
+            .copied()
+            .filter(|k| table.contains(k))
+            .collect();
         let file_name = table.file();
         if present.len() != 1 {
             let msg = if present.is_empty() {
@@ -109,7 +171,7 @@ impl VersionSource {
                 }
             }
         };
-        table.finish()?;
+        finish(table, &SECTION)?;
         Ok(source)
     }
 
