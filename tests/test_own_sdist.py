@@ -105,32 +105,63 @@ LINUX_TARGETS = {
     "x86_64-unknown-linux-musl": "musllinux_1_2_x86_64",
     "aarch64-unknown-linux-musl": "musllinux_1_2_aarch64",
 }
+# The release builds these on macOS runners; zig links them here too, which
+# checks that they build and what they link, though nothing here can run them.
+MACOS_TARGETS = {
+    "x86_64-apple-darwin": ("macosx_10_12_x86_64", "x86_64", "10.12"),
+    "aarch64-apple-darwin": ("macosx_11_0_arm64", "arm64", "11.0"),
+}
 
 
-@pytest.mark.release
-@linux_only
-@pytest.mark.parametrize("target", sorted(LINUX_TARGETS))
-def test_linux_wheels_for_every_arch_and_libc(target, tmp_path):
+def build_wheel(target: str, *extra: str) -> Path:
     installed = run(["rustup", "target", "list", "--installed"], check=False).stdout.split()
     if target not in installed:
         run(["rustup", "target", "add", target])
     env = helpers.base_env()
     env["PATH"] = str(helpers.TOOLS_PYTHON.parent) + os.pathsep + env["PATH"]
-    env["ZIG_GLOBAL_CACHE_DIR"] = str(helpers.CACHE / "zig")
+    env.update(ZIG_GLOBAL_CACHE_DIR=str(helpers.CACHE / "zig"), CARGO_TARGET_DIR=str(helpers.REPO / "target" / "wheel"),
+               MACOSX_DEPLOYMENT_TARGET="10.12")
     out = helpers.CACHE / "wheels"
-    proc = run(["bash", helpers.REPO / ".ci" / "build-wheel", target, out], env=env, check=False, timeout=3000)
+    proc = run(["bash", helpers.REPO / ".ci" / "build-wheel", target, out, *extra], env=env, check=False, timeout=3000)
     assert proc.returncode == 0, describe(proc)
-    wheel = Path(proc.stdout.strip().splitlines()[-1])
-    platform = LINUX_TARGETS[target]
-    assert wheel.name.endswith(f"-{platform}.whl") or f".{platform}." in wheel.name or wheel.name.endswith(
-        f".{platform}.whl"
-    ), wheel.name
-    audit = run([shutil.which("auditwheel", path=str(helpers.TOOLS_PYTHON.parent)), "show", wheel], env=env)
-    assert f'"{platform}"' in audit.stdout, audit.stdout
+    return Path(proc.stdout.strip().splitlines()[-1])
+
+
+def extension(wheel: Path, suffix: str) -> bytes:
     with zipfile.ZipFile(wheel) as zf:
-        (ext,) = [n for n in zf.namelist() if n.startswith("binwheel/_binwheel") and n.endswith(".so")]
-        data = zf.read(ext)
-    arch = target.split("-")[0]
-    assert helpers.elf_machine(data) == helpers.ELF_MACHINES[arch], target
+        (name,) = [n for n in zf.namelist() if n.startswith("binwheel/_binwheel") and n.endswith(suffix)]
+        return zf.read(name)
+
+
+@pytest.mark.release
+@linux_only
+@pytest.mark.parametrize("target", sorted(LINUX_TARGETS))
+def test_linux_wheels_for_every_arch_and_libc(target):
+    wheel = build_wheel(target)
+    platform = LINUX_TARGETS[target]
+    assert wheel.name.endswith(f"{platform}.whl"), wheel.name
+    auditwheel = shutil.which("auditwheel", path=str(helpers.TOOLS_PYTHON.parent))
+    audit = run([auditwheel, "show", wheel])
+    assert f'"{platform}"' in audit.stdout, audit.stdout
+    data = extension(wheel, ".so")
+    assert helpers.elf_machine(data) == helpers.ELF_MACHINES[target.split("-")[0]], target
     # glibc's soname in the dynamic strings for a gnu wheel only (musl's is libc.so)
     assert (b"libc.so.6" in data) == target.endswith("-gnu"), target
+
+
+@pytest.mark.release
+@linux_only
+@pytest.mark.parametrize("target", sorted(MACOS_TARGETS))
+def test_macos_wheels_link_here_with_zig(target, binwheel_cli, tmp_path):
+    wheel = build_wheel(target, "--zig")
+    platform, arch, minos = MACOS_TARGETS[target]
+    assert wheel.name.endswith(f"{platform}.whl"), wheel.name
+    so = tmp_path / "_binwheel.abi3.so"
+    so.write_bytes(extension(wheel, ".so"))
+    import json
+
+    (report,) = json.loads(run([binwheel_cli, "inspect", "--json", so]).stdout)["files"]
+    (slice_,) = report["facts"]["macho"]["slices"]
+    assert (slice_["arch"], slice_["minos"], slice_["kind"]) == (arch, minos, "shared library"), slice_
+    assert all(d.startswith(("/usr/lib/", "/System/")) for d in slice_["dylibs"]), slice_["dylibs"]
+    assert report["tags"] == [platform]
