@@ -252,6 +252,7 @@ fn read_dynamic(project: &Table<'_>, supplied: &DynamicValues) -> Result<Vec<Spa
         }
         return Ok(Vec::new());
     };
+    check_static_and_dynamic(project)?;
     for entry in &list {
         let key = entry.value.as_str();
         if key == "name" {
@@ -275,15 +276,6 @@ fn read_dynamic(project: &Table<'_>, supplied: &DynamicValues) -> Result<Vec<Spa
                 Some(help),
             ));
         }
-        if project.contains(key) {
-            return Err(file.error(
-                entry.span.clone(),
-                format!("`{key}` is both written in [project] and listed in `project.dynamic`"),
-                Some(format!(
-                    "a key is either static or dynamic: remove \"{key}\" from `dynamic`, or remove `{key}` from [project]"
-                )),
-            ));
-        }
         let supplied_here = key == "version" && supplied.version.is_some();
         if !supplied_here {
             return Err(file.error(
@@ -302,6 +294,35 @@ fn read_dynamic(project: &Table<'_>, supplied: &DynamicValues) -> Result<Vec<Spa
         ));
     }
     Ok(list)
+}
+
+/// A key both written in `[project]` and listed in `project.dynamic` (the
+/// pyproject.toml specification: tools "MUST raise an error"). Checked before
+/// anything else about `dynamic` and, by [`crate::project::Project::load`],
+/// before `[tool.binwheel]`, so this error is the one reported whatever else
+/// is configured (a `[tool.binwheel.version]` or not). `name` is exempt: it
+/// has its own error. A `dynamic` that is not a list of strings passes here
+/// and is reported by [`Metadata::read`].
+pub fn check_static_and_dynamic(project: &Table<'_>) -> Result<()> {
+    let Some(Ok(list)) = project.get("dynamic").map(|f| f.as_string_list()) else {
+        return Ok(());
+    };
+    let both = list
+        .iter()
+        .find(|d| d.value != "name" && d.value != "dynamic" && project.contains(&d.value));
+    match both {
+        None => Ok(()),
+        Some(entry) => {
+            let key = &entry.value;
+            Err(project.file().error(
+                entry.span.clone(),
+                format!("`{key}` is both written in [project] and listed in `project.dynamic`"),
+                Some(format!(
+                    "a key is either static or dynamic: remove \"{key}\" from `dynamic`, or remove `{key}` from [project]"
+                )),
+            ))
+        }
+    }
 }
 
 /// A valid project name made from `raw`: other characters become `-`, then
@@ -977,6 +998,40 @@ mod tests {
             e.contains("`version` is both written in [project] and listed in `project.dynamic`"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn static_and_dynamic_comes_first() {
+        // Listed after a key binwheel cannot fill, and after a typo: the
+        // specification's error is still the one reported.
+        for dynamic in [
+            "[\"readme\", \"version\"]",
+            "[\"dependencis\", \"version\"]",
+        ] {
+            let e = err(&format!(
+                "[project]\nname = \"a\"\nversion = \"1\"\ndynamic = {dynamic}\n"
+            ));
+            assert!(e.starts_with("pyproject.toml:4:"), "{e}");
+            assert!(
+                e.contains(
+                    "`version` is both written in [project] and listed in `project.dynamic`"
+                ),
+                "{e}"
+            );
+            assert!(e.contains("help: a key is either static or dynamic"), "{e}");
+        }
+        // A supplied version does not hide it either.
+        let dir = tempfile::tempdir().unwrap();
+        let supplied = DynamicValues {
+            version: Some(Version::from_str("2.0.0").unwrap()),
+        };
+        let e = read_with_in(
+            dir.path(),
+            "[project]\nname = \"a\"\nversion = \"1\"\ndynamic = [\"version\"]\n",
+            supplied,
+        )
+        .unwrap_err();
+        assert!(e.message().contains("is both written"), "{e}");
     }
 
     #[test]
