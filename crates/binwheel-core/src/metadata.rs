@@ -10,9 +10,11 @@
 //! `METADATA`, `entry_points.txt` and the license files go.
 //!
 //! Submodules: [`license`] (SPDX expressions, license files), `readme`,
-//! `requirements` (PEP 508 and extras), `entry_points` and `render` (the text).
+//! `requirements` (PEP 508 and extras), `entry_points`, `import_names`
+//! (PEP 794) and `render` (the text).
 
 mod entry_points;
+mod import_names;
 pub mod license;
 mod readme;
 mod render;
@@ -28,6 +30,7 @@ use pep440_rs::{Version, VersionSpecifiers};
 use crate::error::{did_you_mean, Result};
 use crate::toml::{Field, Spanned, Table, TomlFile};
 
+pub use import_names::{ImportName, ImportNames};
 pub use license::{License, LicenseFile};
 
 /// Every key the `[project]` table may hold, in the order of the specification.
@@ -49,6 +52,8 @@ pub const PROJECT_KEYS: &[&str] = &[
     "entry-points",
     "dependencies",
     "optional-dependencies",
+    "import-names",
+    "import-namespaces",
     "dynamic",
 ];
 
@@ -82,6 +87,8 @@ pub struct Metadata {
     pub dependencies: Vec<String>,
     /// `optional-dependencies`, in file order, names normalized.
     pub optional_dependencies: Vec<Extra>,
+    /// `import-names` and `import-namespaces` (PEP 794), in file order.
+    pub import_names: ImportNames,
     /// `project.dynamic` as written (only keys whose values were supplied
     /// through [`DynamicValues`] can be here).
     pub dynamic: Vec<String>,
@@ -162,6 +169,7 @@ impl Metadata {
         let entry_points = entry_points::read_groups(&project)?;
         let dependencies = requirements::read_dependencies(&project)?;
         let optional_dependencies = requirements::read_optional(&project)?;
+        let import_names = import_names::read(&project)?;
         project.finish()?;
 
         Ok(Metadata {
@@ -182,6 +190,7 @@ impl Metadata {
             entry_points,
             dependencies,
             optional_dependencies,
+            import_names,
             dynamic: dynamic.into_iter().map(|d| d.value).collect(),
         })
     }

@@ -7,7 +7,16 @@
 use super::{License, Metadata, Person};
 
 /// Metadata-Versions this module can write, lowest first.
-const VERSIONS: &[(u8, u8)] = &[(1, 0), (1, 1), (1, 2), (2, 1), (2, 2), (2, 3), (2, 4)];
+const VERSIONS: &[(u8, u8)] = &[
+    (1, 0),
+    (1, 1),
+    (1, 2),
+    (2, 1),
+    (2, 2),
+    (2, 3),
+    (2, 4),
+    (2, 5),
+];
 
 /// The floor for `METADATA`: the wheel specification asks for 1.1 or later.
 const WHEEL_FLOOR: (u8, u8) = (1, 1);
@@ -54,6 +63,10 @@ impl Metadata {
         }
         if matches!(self.license, Some(License::Expression(_))) || !self.license_files.is_empty() {
             need((2, 4));
+        }
+        // PEP 794; older upload tools refuse 2.5, so only when asked for.
+        if self.import_names.names.is_some() || !self.import_names.namespaces.is_empty() {
+            need((2, 5));
         }
         debug_assert!(VERSIONS.contains(&needed));
         needed
@@ -108,6 +121,19 @@ impl Metadata {
             for requirement in &extra.requirements {
                 out.field("Requires-Dist", requirement);
             }
+        }
+        match &self.import_names.names {
+            // `import-names = []`: one empty field, "no import names at all".
+            Some(names) if names.is_empty() => out.0.push_str("Import-Name:\n"),
+            Some(names) => {
+                for name in names {
+                    out.field("Import-Name", &name.field_value());
+                }
+            }
+            None => {}
+        }
+        for namespace in &self.import_names.namespaces {
+            out.field("Import-Namespace", &namespace.field_value());
         }
         let mut text = out.0;
         if let Some(readme) = &self.readme {
@@ -235,6 +261,34 @@ mod tests {
         assert_eq!(
             v("license = { text = \"MIT\" }\n", &[]),
             "Metadata-Version: 1.1"
+        );
+        assert_eq!(v("import-names = []\n", &[]), "Metadata-Version: 2.5");
+        assert_eq!(
+            v("import-namespaces = [\"a\"]\n", &[]),
+            "Metadata-Version: 2.5"
+        );
+        // An empty `import-namespaces` writes no field, so needs no 2.5.
+        assert_eq!(v("import-namespaces = []\n", &[]), "Metadata-Version: 1.1");
+    }
+
+    #[test]
+    fn import_names() {
+        let m = read(&format!(
+            "{MIN}dependencies = [\"a\"]\nimport-names = [\"azure.mgmt.search\", \"_search ;  private\"]\n\
+             import-namespaces = [\"azure\", \"azure.mgmt\"]\n"
+        ))
+        .unwrap();
+        assert_eq!(
+            m.core_metadata(&[]),
+            "Metadata-Version: 2.5\nName: Hello-Server\nVersion: 1.0.0rc1\n\
+             Requires-Dist: a\n\
+             Import-Name: azure.mgmt.search\nImport-Name: _search; private\n\
+             Import-Namespace: azure\nImport-Namespace: azure.mgmt\n"
+        );
+        let none = read(&format!("{MIN}import-names = []\n")).unwrap();
+        assert_eq!(
+            none.pkg_info(&[]),
+            "Metadata-Version: 2.5\nName: Hello-Server\nVersion: 1.0.0rc1\nImport-Name:\n"
         );
     }
 
