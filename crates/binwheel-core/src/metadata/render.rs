@@ -310,6 +310,8 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("Maintainer:"), "{text}");
+        let m = read(&format!("{MIN}maintainers = [{{ name = \"Ops\" }}]\n")).unwrap();
+        assert!(m.core_metadata(&[]).ends_with("Maintainer: Ops\n"));
     }
 
     #[test]
@@ -393,5 +395,80 @@ A server.
                 1
             )
         );
+    }
+
+    /// docs/metadata.md's conformance table has a row for every [project]
+    /// key and every field binwheel can write, and names only tests that exist.
+    #[test]
+    fn conformance_table_is_complete() {
+        let crate_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let repo = crate_dir.parent().unwrap().parent().unwrap();
+        let doc = std::fs::read_to_string(repo.join("docs/metadata.md")).unwrap();
+        let table = &doc[doc.find("## Conformance").expect("a Conformance section")..];
+        let rows: Vec<&str> = table.lines().filter(|l| l.starts_with("| ")).collect();
+        let has_row = |name: &str| {
+            rows.iter().any(|r| {
+                r.split('|')
+                    .nth(1)
+                    .is_some_and(|c| c.contains(&format!("`{name}`")))
+            })
+        };
+        for key in super::super::PROJECT_KEYS {
+            assert!(has_row(key), "no row for `[project]` key {key}");
+        }
+        // Every field a project using every key gets, and the legacy License.
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "README.md", "# x\n");
+        write(dir.path(), "LICENSE", "x\n");
+        let every = read_in(
+            dir.path(),
+            &format!(
+                "{MIN}description = \"x\"\nreadme = \"README.md\"\nrequires-python = \">=3\"\n\
+                 license = \"MIT\"\nlicense-files = [\"LICENSE\"]\nauthors = [{{ name = \"A\" }}, {{ email = \"a@b.c\" }}]\n\
+                 maintainers = [{{ name = \"A\" }}, {{ email = \"a@b.c\" }}]\nkeywords = [\"k\"]\nclassifiers = [\"C :: D\"]\n\
+                 urls = {{ Home = \"https://x.org\" }}\ndependencies = [\"a\"]\noptional-dependencies = {{ x = [\"b\"] }}\n\
+                 import-names = [\"x\"]\nimport-namespaces = [\"y\"]\n"
+            ),
+        )
+        .unwrap()
+        .pkg_info(&["Requires-Dist"]);
+        let legacy = read(&format!("{MIN}license = {{ text = \"x\" }}\n")).unwrap();
+        let headers = format!(
+            "{}\n{}",
+            every.split("\n\n").next().unwrap(),
+            legacy.core_metadata(&[])
+        );
+        let mut fields: Vec<&str> = headers
+            .lines()
+            .filter_map(|l| l.split_once(':').map(|(f, _)| f))
+            .filter(|f| !f.starts_with(' ') && !f.is_empty())
+            .collect();
+        fields.sort();
+        fields.dedup();
+        assert!(fields.len() >= 21, "{fields:?}");
+        for field in fields {
+            assert!(has_row(field), "no row for the field {field}");
+        }
+        // Every test named exists: `file::name` under src/, or tests/*.py::name.
+        let mut named = 0;
+        for cell in rows.iter().filter_map(|r| r.rsplit('|').nth(1)) {
+            for reference in cell.split('`').filter(|s| s.contains("::")) {
+                let (file, test) = reference.rsplit_once("::").unwrap();
+                let (path, needle) = if file.starts_with("tests/") {
+                    (repo.join(file), format!("def {test}("))
+                } else {
+                    (crate_dir.join("src").join(file), format!("fn {test}("))
+                };
+                let source = std::fs::read_to_string(&path)
+                    .unwrap_or_else(|e| panic!("{reference}: {}: {e}", path.display()));
+                assert!(
+                    source.contains(&needle),
+                    "{reference}: no {needle} in {}",
+                    path.display()
+                );
+                named += 1;
+            }
+        }
+        assert!(named > 60, "{named}");
     }
 }
