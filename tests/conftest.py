@@ -37,7 +37,7 @@ def every_core_metadata_is_valid(tmp_path_factory):
     binwheel wrote anywhere in this run's temporary directories (each test's
     tmp_path and the builds shared between workers) passes
     `packaging.metadata.Metadata.from_email(..., validate=True)`. One walk
-    per worker at the end costs well under a second; a problem fails the run
+    per worker at the end costs about a second; a problem fails the run
     as an error at the teardown of the worker's last test, naming the file."""
     yield
     base = tmp_path_factory.getbasetemp()
