@@ -31,6 +31,27 @@ def _wheelhouse_dir() -> Path:
     return Path(os.environ.get("BINWHEEL_WHEELHOUSE", helpers.CACHE / "wheelhouse")).resolve()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def every_core_metadata_is_valid(tmp_path_factory):
+    """After the last test of this process: every METADATA and PKG-INFO that
+    binwheel wrote anywhere in this run's temporary directories (each test's
+    tmp_path and the builds shared between workers) passes
+    `packaging.metadata.Metadata.from_email(..., validate=True)`. One walk
+    per worker at the end costs about a second; a problem fails the run
+    as an error at the teardown of the worker's last test, naming the file."""
+    yield
+    base = tmp_path_factory.getbasetemp()
+    shared = helpers.shared_dir(tmp_path_factory)
+    # this worker's directories, and the shared builds (not other workers' own)
+    roots = [base] + ([p for p in shared.iterdir() if p.is_dir() and not p.name.startswith("popen-gw")] if shared != base else [])
+    problems = []
+    for where, text in helpers.binwheel_core_metadata(roots):
+        problem = helpers.core_metadata_problem(text)
+        if problem:
+            problems.append(f"{where}: {problem}")
+    assert not problems, "Core Metadata that packaging refuses:\n" + "\n".join(problems)
+
+
 @pytest.fixture(scope="session")
 def binwheel_wheel() -> Path:
     """binwheel's own wheel, as a frontend's isolated build env will install it."""

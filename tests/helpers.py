@@ -598,3 +598,89 @@ def check_layout(wheel: Path, layout: str) -> Path:
     )
     assert modes[expected] == 0o100755, oct(modes[expected])
     return wheel
+
+
+# ---------------------------------------------------------------------------
+# Every Core Metadata file binwheel writes during the run, validated
+
+
+# Directories that hold no artifact of ours: installed environments (their
+# .dist-info are copies of the wheels') and caches.
+_NOT_ARTIFACTS = {"site-packages", "__pycache__", ".git", "target", "node_modules", "pip-cache", "uv-cache", "go"}
+
+
+def _binwheel_wheel_text(zf: zipfile.ZipFile) -> Optional[tuple[str, str]]:
+    """(member, text) of a binwheel wheel's METADATA; None for other generators."""
+    names = zf.namelist()
+    wheel = [n for n in names if n.count("/") == 1 and n.endswith(".dist-info/WHEEL")]
+    if len(wheel) != 1 or b"\nGenerator: binwheel " not in b"\n" + zf.read(wheel[0]):
+        return None
+    member = wheel[0][: -len("WHEEL")] + "METADATA"
+    return (member, zf.read(member).decode("utf-8")) if member in names else None
+
+
+def _binwheel_sdist_text(path: Path) -> Optional[tuple[str, str]]:
+    """(member, text) of PKG-INFO in an sdist whose pyproject.toml names
+    binwheel as its backend; None for other sdists or other tarballs."""
+    import tarfile
+
+    try:
+        with tarfile.open(path) as tf:
+            members = {m.name: m for m in tf.getmembers() if m.isfile()}
+            tops = {name.split("/", 1)[0] for name in members}
+            if len(tops) != 1:
+                return None
+            top = tops.pop()
+            pyproject, pkg_info = members.get(f"{top}/pyproject.toml"), members.get(f"{top}/PKG-INFO")
+            if pyproject is None or pkg_info is None:
+                return None
+            if not re.search(rb'(?m)^build-backend\s*=\s*"binwheel"', tf.extractfile(pyproject).read()):
+                return None
+            return pkg_info.name, tf.extractfile(pkg_info).read().decode("utf-8")
+    except (tarfile.TarError, OSError, EOFError):
+        return None
+
+
+def binwheel_core_metadata(roots: Iterable[Path]) -> Iterator[tuple[str, str]]:
+    """(where, text) of every METADATA and PKG-INFO that binwheel wrote under
+    ``roots``: in wheels whose WHEEL says `Generator: binwheel`, in sdists
+    whose pyproject.toml names binwheel as backend, and in `.dist-info`
+    directories from `prepare_metadata_for_build_wheel` (identified by the
+    same WHEEL line). Artifacts of other tools, and tampered copies that are
+    no longer such archives, are skipped."""
+    for root in roots:
+        for dirpath, dirnames, filenames in os.walk(root):
+            dirnames[:] = [d for d in dirnames if d not in _NOT_ARTIFACTS]
+            here = Path(dirpath)
+            if here.name.endswith(".dist-info") and "METADATA" in filenames and "WHEEL" in filenames:
+                if (here / "WHEEL").read_bytes().startswith(b"Wheel-Version: ") and (
+                    b"\nGenerator: binwheel " in (here / "WHEEL").read_bytes()
+                ):
+                    yield str(here / "METADATA"), (here / "METADATA").read_text(encoding="utf-8")
+            for name in filenames:
+                path = here / name
+                found = None
+                if name.endswith(".whl"):
+                    try:
+                        with zipfile.ZipFile(path) as zf:
+                            found = _binwheel_wheel_text(zf)
+                    except (zipfile.BadZipFile, OSError, KeyError, UnicodeDecodeError):
+                        found = None
+                elif name.endswith(".tar.gz"):
+                    found = _binwheel_sdist_text(path)
+                if found is not None:
+                    yield f"{path}!{found[0]}", found[1]
+
+
+def core_metadata_problem(text: str) -> Optional[str]:
+    """Why `packaging` refuses this METADATA/PKG-INFO text (every problem it
+    finds), or None when `Metadata.from_email(text, validate=True)` accepts it."""
+    from packaging.metadata import ExceptionGroup, InvalidMetadata, Metadata
+
+    try:
+        Metadata.from_email(text, validate=True)
+    except ExceptionGroup as group:
+        return "; ".join(str(e) for e in group.exceptions)
+    except InvalidMetadata as e:
+        return str(e)
+    return None

@@ -127,26 +127,25 @@ fn write_wheel(
 
 /// `prepare_metadata_for_build_wheel`: write `.dist-info` into `metadata_dir`.
 ///
-/// Writes METADATA, entry_points.txt and license files, but not WHEEL: its
-/// tags come from the binary, and this hook must not build or inspect one.
+/// PEP 517 asks for a valid `.dist-info` except RECORD, and the wheel
+/// specification makes WHEEL part of that. WHEEL's tags come from the
+/// binaries, so this plans the whole wheel as `build_wheel` does (finding,
+/// downloading or building each binary, and inspecting it) and writes the
+/// plan's `.dist-info` entries: METADATA, WHEEL, entry_points.txt and the
+/// license files, byte for byte those of the wheel built for the same target.
 pub fn prepare_metadata(
     source_dir: &Path,
     metadata_dir: &Path,
     options: &Options,
 ) -> Result<String> {
-    let project = Project::load(source_dir)?;
-    let target = plan::resolve_target(&project, options.target.as_deref())?;
-    let dist_info = plan::plan_dist_info(&project, &target)?;
-    let name = format!(
-        "{}-{}.dist-info",
-        project.metadata.dist_name(),
-        project.metadata.version_string()
-    );
+    let (_project, plan) = plan(source_dir, options)?;
+    let dist_info = &plan.dist_info;
+    let name = plan.dist_info_dir();
     let staging = tempfile::Builder::new()
         .prefix(".binwheel-")
         .tempdir_in(metadata_dir)
         .map_err(|e| Error::io("cannot create a directory in", metadata_dir, e))?;
-    for entry in &dist_info {
+    for entry in dist_info {
         let rel = entry
             .path
             .strip_prefix(&format!("{name}/"))
@@ -210,6 +209,155 @@ pub fn build_sdist(source_dir: &Path, sdist_dir: &Path, options: &Options) -> Re
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::target::Target;
+
+    /// A project whose binary for this machine is the test executable itself;
+    /// `project` and `tool` are appended to [project] and [tool.binwheel].
+    fn host_project(project: &str, tool: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let host = Target::host().unwrap();
+        let bin = dir.path().join("bin");
+        std::fs::create_dir_all(&bin).unwrap();
+        std::fs::copy(
+            std::env::current_exe().unwrap(),
+            bin.join(format!("x{}", host.exe_suffix())),
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("README.md"), "# x\n").unwrap();
+        std::fs::write(dir.path().join("LICENSE"), "MIT\n").unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            format!(
+                "[project]\nname = \"x-tool\"\n{project}\n\
+                 [tool.binwheel]\ncompression-level = 0\n{tool}\n\
+                 [[tool.binwheel.binary]]\nname = \"x\"\npath = \"bin/x{{exe}}\"\nscript = \"x\"\n"
+            ),
+        )
+        .unwrap();
+        dir
+    }
+
+    fn listing(dir: &Path) -> Vec<String> {
+        match std::fs::read_dir(dir) {
+            Ok(entries) => entries
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect(),
+            Err(_) => Vec::new(),
+        }
+    }
+
+    #[test]
+    fn prepared_dist_info_is_the_wheels_byte_for_byte() {
+        let project = host_project(
+            "version = \"1.0\"\nreadme = \"README.md\"\nlicense = \"MIT\"\n\
+             import-names = [\"x_tool\"]\n\
+             [project.entry-points.\"x_tool.plugins\"]\nx = \"x_tool:plugin\"\n",
+            "package = \"x_tool\"",
+        );
+        let out = tempfile::tempdir().unwrap();
+        let (wheels, meta) = (out.path().join("wheels"), out.path().join("meta"));
+        std::fs::create_dir(&meta).unwrap();
+        let options = Options::default();
+        let wheel = build_wheel(project.path(), &wheels, &options).unwrap();
+        let name = prepare_metadata(project.path(), &meta, &options).unwrap();
+        assert_eq!(name, "x_tool-1.0.dist-info");
+
+        let mut archive =
+            zip::ZipArchive::new(std::fs::File::open(wheels.join(&wheel)).unwrap()).unwrap();
+        let mut in_wheel = Vec::new();
+        for i in 0..archive.len() {
+            let mut member = archive.by_index(i).unwrap();
+            let path = member.name().unwrap().to_string();
+            if let Some(rel) = path.strip_prefix(&format!("{name}/")) {
+                if rel != "RECORD" {
+                    let mut data = Vec::new();
+                    std::io::Read::read_to_end(&mut member, &mut data).unwrap();
+                    in_wheel.push((rel.to_string(), data));
+                }
+            }
+        }
+        let mut prepared = Vec::new();
+        for entry in ignore::WalkBuilder::new(meta.join(&name))
+            .standard_filters(false)
+            .build()
+        {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_file() {
+                let rel = entry.path().strip_prefix(meta.join(&name)).unwrap();
+                prepared.push((
+                    rel.to_string_lossy().replace('\\', "/"),
+                    std::fs::read(entry.path()).unwrap(),
+                ));
+            }
+        }
+        prepared.sort();
+        in_wheel.sort();
+        let names: Vec<&str> = prepared.iter().map(|(p, _)| p.as_str()).collect();
+        assert_eq!(
+            names,
+            ["METADATA", "WHEEL", "entry_points.txt", "licenses/LICENSE"]
+        );
+        assert_eq!(prepared, in_wheel);
+        assert_eq!(
+            listing(&meta),
+            [name.as_str()],
+            "no staging directory is left"
+        );
+    }
+
+    /// Each refusal of issue 18's rules through every hook: the message points
+    /// at the line and column with a help line, and no output is left.
+    #[test]
+    fn metadata_refusals_leave_no_output() {
+        for (project, tool, says) in [
+            (
+                "version = \"1\"\n[project.entry-points.\"my group\"]\nx = \"a:b\"\n",
+                "",
+                "pyproject.toml:4:23: the entry point group \"my group\" contains ' '",
+            ),
+            (
+                "version = \"1\"\nimport-names = [\"spam\"]\nimport-namespaces = [\"spam\"]\n",
+                "",
+                "pyproject.toml:5:22: \"spam\" is listed in both `project.import-names` and `project.import-namespaces`",
+            ),
+            (
+                "version = \"1\"\ndynamic = [\"version\"]\n",
+                "",
+                "pyproject.toml:4:12: `version` is both written in [project] and listed in `project.dynamic`",
+            ),
+            (
+                "version = \"1\"\ndynamic = [\"version\"]\n",
+                "[tool.binwheel.version]\nfile = \"MISSING\"\n",
+                "pyproject.toml:4:12: `version` is both written",
+            ),
+            (
+                "version = \"1\"\ndynamic = [\"readme\", \"version\"]\n",
+                "unknown-key = 1\n",
+                "pyproject.toml:4:22: `version` is both written",
+            ),
+        ] {
+            let dir = host_project(project, tool);
+            let out = tempfile::tempdir().unwrap();
+            let meta = out.path().join("meta");
+            std::fs::create_dir(&meta).unwrap();
+            let options = Options::default();
+            let errors = [
+                build_wheel(dir.path(), &out.path().join("wheel"), &options).unwrap_err(),
+                build_editable(dir.path(), &out.path().join("editable"), &options).unwrap_err(),
+                prepare_metadata(dir.path(), &meta, &options).unwrap_err(),
+                build_sdist(dir.path(), &out.path().join("sdist"), &options).unwrap_err(),
+                requires_for_build_wheel(dir.path(), &options).unwrap_err(),
+            ];
+            for e in errors {
+                let e = e.message();
+                assert!(e.starts_with(says), "{project}{tool}: {e}");
+                assert!(e.contains("\n  help: "), "{e}");
+                assert!(e.contains('^'), "{e}");
+            }
+            assert_eq!(listing(out.path()), ["meta"], "{project}");
+            assert!(listing(&meta).is_empty(), "{project}");
+        }
+    }
 
     #[test]
     fn an_output_directory_that_is_a_file_is_named_so() {

@@ -10,9 +10,11 @@
 //! `METADATA`, `entry_points.txt` and the license files go.
 //!
 //! Submodules: [`license`] (SPDX expressions, license files), `readme`,
-//! `requirements` (PEP 508 and extras), `entry_points` and `render` (the text).
+//! `requirements` (PEP 508 and extras), `entry_points`, `import_names`
+//! (PEP 794) and `render` (the text).
 
 mod entry_points;
+mod import_names;
 pub mod license;
 mod readme;
 mod render;
@@ -28,6 +30,7 @@ use pep440_rs::{Version, VersionSpecifiers};
 use crate::error::{did_you_mean, Result};
 use crate::toml::{Field, Spanned, Table, TomlFile};
 
+pub use import_names::{ImportName, ImportNames};
 pub use license::{License, LicenseFile};
 
 /// Every key the `[project]` table may hold, in the order of the specification.
@@ -49,6 +52,8 @@ pub const PROJECT_KEYS: &[&str] = &[
     "entry-points",
     "dependencies",
     "optional-dependencies",
+    "import-names",
+    "import-namespaces",
     "dynamic",
 ];
 
@@ -82,6 +87,8 @@ pub struct Metadata {
     pub dependencies: Vec<String>,
     /// `optional-dependencies`, in file order, names normalized.
     pub optional_dependencies: Vec<Extra>,
+    /// `import-names` and `import-namespaces` (PEP 794), in file order.
+    pub import_names: ImportNames,
     /// `project.dynamic` as written (only keys whose values were supplied
     /// through [`DynamicValues`] can be here).
     pub dynamic: Vec<String>,
@@ -162,6 +169,7 @@ impl Metadata {
         let entry_points = entry_points::read_groups(&project)?;
         let dependencies = requirements::read_dependencies(&project)?;
         let optional_dependencies = requirements::read_optional(&project)?;
+        let import_names = import_names::read(&project)?;
         project.finish()?;
 
         Ok(Metadata {
@@ -182,6 +190,7 @@ impl Metadata {
             entry_points,
             dependencies,
             optional_dependencies,
+            import_names,
             dynamic: dynamic.into_iter().map(|d| d.value).collect(),
         })
     }
@@ -252,6 +261,7 @@ fn read_dynamic(project: &Table<'_>, supplied: &DynamicValues) -> Result<Vec<Spa
         }
         return Ok(Vec::new());
     };
+    check_static_and_dynamic(project)?;
     for entry in &list {
         let key = entry.value.as_str();
         if key == "name" {
@@ -275,15 +285,6 @@ fn read_dynamic(project: &Table<'_>, supplied: &DynamicValues) -> Result<Vec<Spa
                 Some(help),
             ));
         }
-        if project.contains(key) {
-            return Err(file.error(
-                entry.span.clone(),
-                format!("`{key}` is both written in [project] and listed in `project.dynamic`"),
-                Some(format!(
-                    "a key is either static or dynamic: remove \"{key}\" from `dynamic`, or remove `{key}` from [project]"
-                )),
-            ));
-        }
         let supplied_here = key == "version" && supplied.version.is_some();
         if !supplied_here {
             return Err(file.error(
@@ -302,6 +303,35 @@ fn read_dynamic(project: &Table<'_>, supplied: &DynamicValues) -> Result<Vec<Spa
         ));
     }
     Ok(list)
+}
+
+/// A key both written in `[project]` and listed in `project.dynamic` (the
+/// pyproject.toml specification: tools "MUST raise an error"). Checked before
+/// anything else about `dynamic` and, by [`crate::project::Project::load`],
+/// before `[tool.binwheel]`, so this error is the one reported whatever else
+/// is configured (a `[tool.binwheel.version]` or not). `name` is exempt: it
+/// has its own error. A `dynamic` that is not a list of strings passes here
+/// and is reported by [`Metadata::read`].
+pub fn check_static_and_dynamic(project: &Table<'_>) -> Result<()> {
+    let Some(Ok(list)) = project.get("dynamic").map(|f| f.as_string_list()) else {
+        return Ok(());
+    };
+    let both = list
+        .iter()
+        .find(|d| d.value != "name" && d.value != "dynamic" && project.contains(&d.value));
+    match both {
+        None => Ok(()),
+        Some(entry) => {
+            let key = &entry.value;
+            Err(project.file().error(
+                entry.span.clone(),
+                format!("`{key}` is both written in [project] and listed in `project.dynamic`"),
+                Some(format!(
+                    "a key is either static or dynamic: remove \"{key}\" from `dynamic`, or remove `{key}` from [project]"
+                )),
+            ))
+        }
+    }
 }
 
 /// A valid project name made from `raw`: other characters become `-`, then
@@ -977,6 +1007,40 @@ mod tests {
             e.contains("`version` is both written in [project] and listed in `project.dynamic`"),
             "{e}"
         );
+    }
+
+    #[test]
+    fn static_and_dynamic_comes_first() {
+        // Listed after a key binwheel cannot fill, and after a typo: the
+        // specification's error is still the one reported.
+        for dynamic in [
+            "[\"readme\", \"version\"]",
+            "[\"dependencis\", \"version\"]",
+        ] {
+            let e = err(&format!(
+                "[project]\nname = \"a\"\nversion = \"1\"\ndynamic = {dynamic}\n"
+            ));
+            assert!(e.starts_with("pyproject.toml:4:"), "{e}");
+            assert!(
+                e.contains(
+                    "`version` is both written in [project] and listed in `project.dynamic`"
+                ),
+                "{e}"
+            );
+            assert!(e.contains("help: a key is either static or dynamic"), "{e}");
+        }
+        // A supplied version does not hide it either.
+        let dir = tempfile::tempdir().unwrap();
+        let supplied = DynamicValues {
+            version: Some(Version::from_str("2.0.0").unwrap()),
+        };
+        let e = read_with_in(
+            dir.path(),
+            "[project]\nname = \"a\"\nversion = \"1\"\ndynamic = [\"version\"]\n",
+            supplied,
+        )
+        .unwrap_err();
+        assert!(e.message().contains("is both written"), "{e}");
     }
 
     #[test]

@@ -250,9 +250,9 @@ fn located(project: &Project, target: &ResolvedTarget) -> Vec<LocatedBinary> {
         .collect()
 }
 
-/// `.dist-info` files except WHEEL and RECORD, sorted: what
-/// `prepare_metadata_for_build_wheel` writes without building anything.
-pub fn plan_dist_info(project: &Project, target: &ResolvedTarget) -> Result<Vec<Entry>> {
+/// `.dist-info` files except WHEEL and RECORD, sorted: the part that needs
+/// no binary (WHEEL's tags do; [`plan_wheel`] adds it).
+fn plan_dist_info(project: &Project, target: &ResolvedTarget) -> Result<Vec<Entry>> {
     let meta = &project.metadata;
     let console = locator::console_scripts(&project.package, &located(project, target))?;
     for b in &project.settings.binaries {

@@ -57,6 +57,8 @@ impl Project {
                 Some("add [project] with at least name and version".into()),
             ));
         };
+        // The specification's own error comes first, whatever [tool.binwheel] says.
+        crate::metadata::check_static_and_dynamic(&project_table)?;
         let tool = doc.table("tool")?;
         let binwheel = match &tool {
             Some(tool) => tool.table("binwheel")?,

@@ -58,11 +58,15 @@ pub(super) fn read_groups(
                 Some(format!("write these entry points in {replacement}")),
             ));
         }
-        if let Some(problem) = name_problem(&group.value, false) {
+        if let Some(problem) = group_problem(&group.value) {
+            let help = match suggest_group(&group.value) {
+                Some(s) => format!("rename the group, e.g. `{s}`; group names look like `pytest11` or `myapp.plugins`"),
+                None => "group names look like `pytest11` or `myapp.plugins`".into(),
+            };
             return Err(file.error(
                 group.span.clone(),
                 format!("the entry point group {:?} {problem}", group.value),
-                Some("group names look like `pytest11` or `myapp.plugins`".into()),
+                Some(help),
             ));
         }
         groups.insert(group.value.clone(), read_group(&field, false)?);
@@ -117,8 +121,8 @@ fn read_group(field: &Field<'_>, is_script: bool) -> Result<BTreeMap<String, Str
     Ok(out)
 }
 
-/// Entry point names and groups may hold anything but `=`, must not start
-/// with `[` or start/end with whitespace; script names also become file names.
+/// Entry point names may hold anything but `=`, must not start with `[` or
+/// start/end with whitespace; script names also become file names.
 fn name_problem(name: &str, is_script: bool) -> Option<&'static str> {
     if name.is_empty() {
         Some("is empty")
@@ -135,6 +139,56 @@ fn name_problem(name: &str, is_script: bool) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// Why `group` is not a group name: the entry points specification says
+/// groups are "one or more groups of letters, numbers and underscores,
+/// separated by dots" (`^\w+(\.\w+)*$`). binwheel reads `\w` as ASCII
+/// letters, digits and `_`: Python's `re` would take any Unicode letter or
+/// digit, but no ASCII-only rule can accept a name that regex refuses, and a
+/// dash, a space or an empty part between dots is refused by both.
+fn group_problem(group: &str) -> Option<String> {
+    if group.is_empty() {
+        return Some("is empty".into());
+    }
+    if let Some(c) = group.chars().find(|c| !c.is_ascii()) {
+        return Some(format!(
+            "contains {c:?}: binwheel allows only ASCII letters, digits and `_` in group names, separated by dots"
+        ));
+    }
+    if let Some(c) = group
+        .chars()
+        .find(|&c| !(c.is_ascii_alphanumeric() || c == '_' || c == '.'))
+    {
+        return Some(format!(
+            "contains {c:?}: group names are letters, digits and `_`, separated by dots"
+        ));
+    }
+    if group.split('.').any(str::is_empty) {
+        return Some(
+            "has an empty part: dots separate parts, so it may not start or end with one or hold two in a row"
+                .into(),
+        );
+    }
+    None
+}
+
+/// A valid group name made from `group`: other characters become `_`, empty
+/// parts between dots are dropped; `None` when nothing is left.
+fn suggest_group(group: &str) -> Option<String> {
+    let cleaned: String = group
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '.' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .collect();
+    let parts: Vec<&str> = cleaned.split('.').filter(|p| !p.is_empty()).collect();
+    let suggestion = parts.join(".");
+    (group_problem(&suggestion).is_none() && !suggestion.is_empty()).then_some(suggestion)
 }
 
 /// `module.path[:object.attr]` with Python identifiers, whitespace around `:`
@@ -287,6 +341,71 @@ mod tests {
         );
         let e = err(&format!("{MIN}[project.entry-points.a.b]\nx = \"a:b\"\n"));
         assert!(e.contains("entry point groups are one level deep"), "{e}");
+    }
+
+    #[test]
+    fn group_names_follow_the_spec() {
+        // `^\w+(\.\w+)*$` with an ASCII `\w`.
+        for ok in ["pytest11", "myapp.plugins", "_a.b_c.D9", "a"] {
+            assert!(group_problem(ok).is_none(), "{ok}");
+        }
+        for (bad, says) in [
+            ("my group", "contains ' '"),
+            ("bad-name", "contains '-'"),
+            ("a..b", "has an empty part"),
+            (".a", "has an empty part"),
+            ("a.", "has an empty part"),
+            ("", "is empty"),
+            (
+                "plugins.données",
+                "contains 'é': binwheel allows only ASCII",
+            ),
+        ] {
+            let problem = group_problem(bad).unwrap_or_default();
+            assert!(problem.starts_with(says), "{bad:?}: {problem}");
+        }
+        assert_eq!(suggest_group("my group").as_deref(), Some("my_group"));
+        assert_eq!(suggest_group("a..b.").as_deref(), Some("a.b"));
+        assert_eq!(suggest_group("..."), None);
+    }
+
+    #[test]
+    fn bad_group_names_are_refused_where_written() {
+        let e = err(&format!(
+            "{MIN}[project.entry-points.\"my group\"]\nx = \"a:b\"\n"
+        ));
+        assert!(
+            e.starts_with("pyproject.toml:4:23: the entry point group \"my group\" contains ' '"),
+            "{e}"
+        );
+        assert!(
+            e.contains("\n4 | [project.entry-points.\"my group\"]\n"),
+            "{e}"
+        );
+        assert!(e.contains("^"), "{e}");
+        assert!(e.contains("help: rename the group, e.g. `my_group`"), "{e}");
+        let e = err(&format!(
+            "{MIN}entry-points = {{ \"a..b\" = {{ x = \"a:b\" }} }}\n"
+        ));
+        assert!(
+            e.starts_with("pyproject.toml:4:18: the entry point group \"a..b\" has an empty part"),
+            "{e}"
+        );
+        assert!(e.contains("e.g. `a.b`"), "{e}");
+        // A dash is fine in an entry point name, not in a group name.
+        let m = read(&format!(
+            "{MIN}[project.entry-points.\"my.group\"]\nmy-name = \"a:b\"\n"
+        ))
+        .unwrap();
+        assert_eq!(m.entry_points["my.group"]["my-name"], "a:b");
+        let e = err(&format!(
+            "{MIN}[project.entry-points.bad-name]\nx = \"a:b\"\n"
+        ));
+        assert!(
+            e.contains("the entry point group \"bad-name\" contains '-'"),
+            "{e}"
+        );
+        assert!(e.contains("e.g. `bad_name`"), "{e}");
     }
 
     #[test]

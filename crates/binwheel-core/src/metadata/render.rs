@@ -7,7 +7,16 @@
 use super::{License, Metadata, Person};
 
 /// Metadata-Versions this module can write, lowest first.
-const VERSIONS: &[(u8, u8)] = &[(1, 0), (1, 1), (1, 2), (2, 1), (2, 2), (2, 3), (2, 4)];
+const VERSIONS: &[(u8, u8)] = &[
+    (1, 0),
+    (1, 1),
+    (1, 2),
+    (2, 1),
+    (2, 2),
+    (2, 3),
+    (2, 4),
+    (2, 5),
+];
 
 /// The floor for `METADATA`: the wheel specification asks for 1.1 or later.
 const WHEEL_FLOOR: (u8, u8) = (1, 1);
@@ -54,6 +63,10 @@ impl Metadata {
         }
         if matches!(self.license, Some(License::Expression(_))) || !self.license_files.is_empty() {
             need((2, 4));
+        }
+        // PEP 794; older upload tools refuse 2.5, so only when asked for.
+        if self.import_names.names.is_some() || !self.import_names.namespaces.is_empty() {
+            need((2, 5));
         }
         debug_assert!(VERSIONS.contains(&needed));
         needed
@@ -108,6 +121,19 @@ impl Metadata {
             for requirement in &extra.requirements {
                 out.field("Requires-Dist", requirement);
             }
+        }
+        match &self.import_names.names {
+            // `import-names = []`: one empty field, "no import names at all".
+            Some(names) if names.is_empty() => out.0.push_str("Import-Name:\n"),
+            Some(names) => {
+                for name in names {
+                    out.field("Import-Name", &name.field_value());
+                }
+            }
+            None => {}
+        }
+        for namespace in &self.import_names.namespaces {
+            out.field("Import-Namespace", &namespace.field_value());
         }
         let mut text = out.0;
         if let Some(readme) = &self.readme {
@@ -236,6 +262,34 @@ mod tests {
             v("license = { text = \"MIT\" }\n", &[]),
             "Metadata-Version: 1.1"
         );
+        assert_eq!(v("import-names = []\n", &[]), "Metadata-Version: 2.5");
+        assert_eq!(
+            v("import-namespaces = [\"a\"]\n", &[]),
+            "Metadata-Version: 2.5"
+        );
+        // An empty `import-namespaces` writes no field, so needs no 2.5.
+        assert_eq!(v("import-namespaces = []\n", &[]), "Metadata-Version: 1.1");
+    }
+
+    #[test]
+    fn import_names() {
+        let m = read(&format!(
+            "{MIN}dependencies = [\"a\"]\nimport-names = [\"azure.mgmt.search\", \"_search ;  private\"]\n\
+             import-namespaces = [\"azure\", \"azure.mgmt\"]\n"
+        ))
+        .unwrap();
+        assert_eq!(
+            m.core_metadata(&[]),
+            "Metadata-Version: 2.5\nName: Hello-Server\nVersion: 1.0.0rc1\n\
+             Requires-Dist: a\n\
+             Import-Name: azure.mgmt.search\nImport-Name: _search; private\n\
+             Import-Namespace: azure\nImport-Namespace: azure.mgmt\n"
+        );
+        let none = read(&format!("{MIN}import-names = []\n")).unwrap();
+        assert_eq!(
+            none.pkg_info(&[]),
+            "Metadata-Version: 2.5\nName: Hello-Server\nVersion: 1.0.0rc1\nImport-Name:\n"
+        );
     }
 
     #[test]
@@ -256,6 +310,8 @@ mod tests {
             "{text}"
         );
         assert!(!text.contains("Maintainer:"), "{text}");
+        let m = read(&format!("{MIN}maintainers = [{{ name = \"Ops\" }}]\n")).unwrap();
+        assert!(m.core_metadata(&[]).ends_with("Maintainer: Ops\n"));
     }
 
     #[test]
@@ -339,5 +395,80 @@ A server.
                 1
             )
         );
+    }
+
+    /// docs/metadata.md's conformance table has a row for every [project]
+    /// key and every field binwheel can write, and names only tests that exist.
+    #[test]
+    fn conformance_table_is_complete() {
+        let crate_dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+        let repo = crate_dir.parent().unwrap().parent().unwrap();
+        let doc = std::fs::read_to_string(repo.join("docs/metadata.md")).unwrap();
+        let table = &doc[doc.find("## Conformance").expect("a Conformance section")..];
+        let rows: Vec<&str> = table.lines().filter(|l| l.starts_with("| ")).collect();
+        let has_row = |name: &str| {
+            rows.iter().any(|r| {
+                r.split('|')
+                    .nth(1)
+                    .is_some_and(|c| c.contains(&format!("`{name}`")))
+            })
+        };
+        for key in super::super::PROJECT_KEYS {
+            assert!(has_row(key), "no row for `[project]` key {key}");
+        }
+        // Every field a project using every key gets, and the legacy License.
+        let dir = tempfile::tempdir().unwrap();
+        write(dir.path(), "README.md", "# x\n");
+        write(dir.path(), "LICENSE", "x\n");
+        let every = read_in(
+            dir.path(),
+            &format!(
+                "{MIN}description = \"x\"\nreadme = \"README.md\"\nrequires-python = \">=3\"\n\
+                 license = \"MIT\"\nlicense-files = [\"LICENSE\"]\nauthors = [{{ name = \"A\" }}, {{ email = \"a@b.c\" }}]\n\
+                 maintainers = [{{ name = \"A\" }}, {{ email = \"a@b.c\" }}]\nkeywords = [\"k\"]\nclassifiers = [\"C :: D\"]\n\
+                 urls = {{ Home = \"https://x.org\" }}\ndependencies = [\"a\"]\noptional-dependencies = {{ x = [\"b\"] }}\n\
+                 import-names = [\"x\"]\nimport-namespaces = [\"y\"]\n"
+            ),
+        )
+        .unwrap()
+        .pkg_info(&["Requires-Dist"]);
+        let legacy = read(&format!("{MIN}license = {{ text = \"x\" }}\n")).unwrap();
+        let headers = format!(
+            "{}\n{}",
+            every.split("\n\n").next().unwrap(),
+            legacy.core_metadata(&[])
+        );
+        let mut fields: Vec<&str> = headers
+            .lines()
+            .filter_map(|l| l.split_once(':').map(|(f, _)| f))
+            .filter(|f| !f.starts_with(' ') && !f.is_empty())
+            .collect();
+        fields.sort();
+        fields.dedup();
+        assert!(fields.len() >= 21, "{fields:?}");
+        for field in fields {
+            assert!(has_row(field), "no row for the field {field}");
+        }
+        // Every test named exists: `file::name` under src/, or tests/*.py::name.
+        let mut named = 0;
+        for cell in rows.iter().filter_map(|r| r.rsplit('|').nth(1)) {
+            for reference in cell.split('`').filter(|s| s.contains("::")) {
+                let (file, test) = reference.rsplit_once("::").unwrap();
+                let (path, needle) = if file.starts_with("tests/") {
+                    (repo.join(file), format!("def {test}("))
+                } else {
+                    (crate_dir.join("src").join(file), format!("fn {test}("))
+                };
+                let source = std::fs::read_to_string(&path)
+                    .unwrap_or_else(|e| panic!("{reference}: {}: {e}", path.display()));
+                assert!(
+                    source.contains(&needle),
+                    "{reference}: no {needle} in {}",
+                    path.display()
+                );
+                named += 1;
+            }
+        }
+        assert!(named > 60, "{named}");
     }
 }
