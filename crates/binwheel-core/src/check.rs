@@ -27,7 +27,7 @@ use sha2::Digest as _;
 
 use crate::error::Error;
 use crate::inspect::{self, Facts, Format, Kind, Linkage};
-use crate::tags::{self, TagPolicy};
+use crate::tags::{self, PlatformTag, TagPolicy};
 use crate::target::Target;
 
 /// Largest metadata file (`WHEEL`, `METADATA`, `RECORD`) read into memory.
@@ -336,16 +336,23 @@ pub fn check_wheel(path: &Path) -> Vec<String> {
     if let Ok(w) = &parsed {
         let platforms = w.platform_tags();
         for tag in &platforms {
-            if let Some(p) = tags::pypi_problem(tag) {
-                problems.push(p);
-            }
+            let refused = match tag {
+                Ok(tag) => tags::pypi_problem(tag),
+                Err(text) => Some(tags::pypi::refusal(text)),
+            };
+            problems.extend(refused);
         }
         let policy = TagPolicy {
             allow_libraries: allow,
             ..Default::default()
         };
         let refs: Vec<(&str, &Facts)> = binaries.iter().map(|(n, f)| (n.as_str(), f)).collect();
-        problems.extend(tags::check_tags(&platforms, &refs, &policy));
+        for tag in platforms {
+            match tag {
+                Ok(tag) => problems.extend(tags::check_tags(&[tag], &refs, &policy)),
+                Err(text) => problems.push(tags::unknown_tag(&text)),
+            }
+        }
     }
     let mut seen = HashSet::new();
     problems.retain(|p| seen.insert(p.clone()));
@@ -494,8 +501,13 @@ impl WheelName {
         })
     }
 
-    fn platform_tags(&self) -> Vec<String> {
+    /// The platform tags, sorted by their text; the text of each that is
+    /// not a platform tag binwheel knows as an error.
+    fn platform_tags(&self) -> Vec<Result<PlatformTag, String>> {
         tags::expand(&self.platform)
+            .into_iter()
+            .map(|t| PlatformTag::parse(&t).ok_or(t))
+            .collect()
     }
 
     fn expanded_tags(&self) -> Vec<String> {
@@ -955,7 +967,7 @@ struct Report {
     name: String,
     facts: Option<Facts>,
     error: Option<String>,
-    tags: Vec<String>,
+    tags: Vec<PlatformTag>,
     tag_error: Option<String>,
 }
 
@@ -1119,7 +1131,7 @@ fn text_report(out: &mut String, r: &Report, indent: &str) {
         }
     }
     match &r.tag_error {
-        None => line("tags:", r.tags.join(".")),
+        None => line("tags:", tags::compressed(&r.tags)),
         Some(e) => line(
             "tags:",
             format!("none: {}", e.replace('\n', &format!("\n{indent}{:14}", ""))),
@@ -1226,7 +1238,12 @@ fn json_report(r: &Report, key: &str) -> String {
         crate::toml::quote(&r.name),
         r.facts.as_ref().map_or("null".into(), json_facts),
         jopt(r.error.as_deref()),
-        jlist(&r.tags),
+        jlist(
+            &r.tags
+                .iter()
+                .map(PlatformTag::to_string)
+                .collect::<Vec<_>>()
+        ),
         jopt(r.tag_error.as_deref()),
     )
 }
