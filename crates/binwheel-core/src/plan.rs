@@ -462,12 +462,9 @@ pub fn plan_wheel(project: &Project, target: &ResolvedTarget) -> Result<WheelPla
         musllinux: target_settings.and_then(|t| t.musllinux.as_ref().map(|s| s.value)),
         allow_libraries,
     };
-    let pinned = target_settings
-        .and_then(|t| t.tag.as_ref())
-        .map(|s| tags::parse_set(&s.value).map_err(Error::new))
-        .transpose()?;
+    let pinned = target_settings.and_then(|t| t.tag.as_ref().map(|s| s.value.tags.as_slice()));
     let named: Vec<(&str, &inspect::Facts)> = facts.iter().map(|(n, f)| (n.as_str(), f)).collect();
-    let platform_tags = tags::wheel_tags(target.target, &named, pinned.as_deref(), &policy)?;
+    let platform_tags = tags::wheel_tags(target.target, &named, pinned, &policy)?;
 
     // The package, and the generated locator.
     match &project.package_source {
