@@ -23,7 +23,8 @@ use std::str::FromStr;
 use flate2::bufread::GzDecoder;
 use tar::{EntryType, Header};
 
-use super::{check_metadata, fill, metadata_field, metadata_fields, normalize_name, MAX_METADATA};
+use super::metadata::{check_metadata, metadata_field, metadata_fields, normalize_name};
+use super::zip::{fill, MAX_METADATA};
 use crate::inspect;
 
 const BLOCK: usize = 512;
