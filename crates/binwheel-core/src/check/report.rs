@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 use super::wheel::shipped_libraries;
 use super::zip::{fill, Options, Zip};
 use crate::error::Error;
-use crate::inspect::{self, Facts, Format, Kind, Linkage};
+use crate::inspect::{self, ElfFacts, Facts, Format, Kind, Linkage, MachoFacts, PeFacts};
 use crate::tags::{self, PlatformTag, TagPolicy};
 use crate::target::Target;
 
@@ -175,89 +175,105 @@ fn text_report(out: &mut String, r: &Report, indent: &str) {
         f.kind.name(),
         f.machine
     );
-    let mut line = |key: &str, value: String| {
-        let _ = writeln!(out, "{indent}  {key:<12}{value}");
-    };
-    if let Some(elf) = &f.elf {
-        line(
-            "linkage:",
-            match (elf.linkage, elf.libc) {
-                (Linkage::Static, _) => "static (no PT_INTERP, no DT_NEEDED)".into(),
-                (Linkage::Dynamic, libc) => format!(
-                    "dynamic, {}{}",
-                    libc.map_or("unknown", |l| l.name()),
-                    elf.interpreter
-                        .as_ref()
-                        .map(|i| format!(" (interpreter {i})"))
-                        .unwrap_or_default()
-                ),
-            },
-        );
-        if !elf.needed.is_empty() {
-            line("needed:", elf.needed.join(", "));
-        }
-        if let Some(rp) = &elf.runpath {
-            line("runpath:", rp.clone());
-        }
-        if let Some(g) = elf.glibc {
-            line(
-                "glibc:",
-                format!("{} (highest GLIBC_ symbol version)", g.short()),
-            );
-        }
-        let others: Vec<String> = elf
-            .versions
-            .iter()
-            .filter(|(_, v)| !v.starts_with("GLIBC_"))
-            .map(|(lib, v)| format!("{v} ({lib})"))
-            .collect();
-        if !others.is_empty() {
-            line("versions:", others.join(", "));
-        }
-        if let Some(hard) = elf.arm_hard_float {
-            line(
-                "float abi:",
-                if hard { "hard (armhf)" } else { "soft (armel)" }.into(),
-            );
-        }
-    }
-    if let Some(m) = &f.macho {
-        for s in &m.slices {
-            let min = match (s.minos, s.platform) {
-                (Some(v), Some(p)) => format!(
-                    "{} {} ({})",
-                    p.name(),
-                    v.short(),
-                    s.minos_source.unwrap_or("?")
-                ),
-                _ => "no minimum OS recorded".into(),
-            };
-            let sdk = s
-                .sdk
-                .map(|v| format!(", sdk {}", v.short()))
-                .unwrap_or_default();
-            line(
-                &format!("{}:", s.cpu),
-                format!("{}-bit {}, {min}{sdk}", s.bits, s.kind.name()),
-            );
-            if !s.dylibs.is_empty() {
-                line("  dylibs:", s.dylibs.join(", "));
-            }
-        }
-    }
-    if let Some(pe) = &f.pe {
-        line("subsystem:", pe.subsystem_name.clone());
-        if !pe.imports.is_empty() {
-            line("imports:", pe.imports.join(", "));
-        }
-    }
-    match &r.tag_error {
-        None => line("tags:", tags::compressed(&r.tags)),
-        Some(e) => line(
-            "tags:",
+    let mut lines = Vec::new();
+    lines.extend(f.elf.as_ref().map(elf_lines).unwrap_or_default());
+    lines.extend(f.macho.as_ref().map(macho_lines).unwrap_or_default());
+    lines.extend(f.pe.as_ref().map(pe_lines).unwrap_or_default());
+    lines.push(match &r.tag_error {
+        None => ("tags:".into(), tags::compressed(&r.tags)),
+        Some(e) => (
+            "tags:".into(),
             format!("none: {}", e.replace('\n', &format!("\n{indent}{:14}", ""))),
         ),
+    });
+    for (key, value) in lines {
+        let _ = writeln!(out, "{indent}  {key:<12}{value}");
     }
+}
+
+/// A report's lines after the first: (key, value).
+type Lines = Vec<(String, String)>;
+
+fn elf_lines(elf: &ElfFacts) -> Lines {
+    let mut lines: Lines = Vec::new();
+    let mut line = |key: &str, value: String| lines.push((key.to_string(), value));
+    line(
+        "linkage:",
+        match (elf.linkage, elf.libc) {
+            (Linkage::Static, _) => "static (no PT_INTERP, no DT_NEEDED)".into(),
+            (Linkage::Dynamic, libc) => format!(
+                "dynamic, {}{}",
+                libc.map_or("unknown", |l| l.name()),
+                elf.interpreter
+                    .as_ref()
+                    .map(|i| format!(" (interpreter {i})"))
+                    .unwrap_or_default()
+            ),
+        },
+    );
+    if !elf.needed.is_empty() {
+        line("needed:", elf.needed.join(", "));
+    }
+    if let Some(rp) = &elf.runpath {
+        line("runpath:", rp.clone());
+    }
+    if let Some(g) = elf.glibc {
+        line(
+            "glibc:",
+            format!("{} (highest GLIBC_ symbol version)", g.short()),
+        );
+    }
+    let others: Vec<String> = elf
+        .versions
+        .iter()
+        .filter(|(_, v)| !v.starts_with("GLIBC_"))
+        .map(|(lib, v)| format!("{v} ({lib})"))
+        .collect();
+    if !others.is_empty() {
+        line("versions:", others.join(", "));
+    }
+    if let Some(hard) = elf.arm_hard_float {
+        line(
+            "float abi:",
+            if hard { "hard (armhf)" } else { "soft (armel)" }.into(),
+        );
+    }
+    lines
+}
+
+fn macho_lines(m: &MachoFacts) -> Lines {
+    let mut lines: Lines = Vec::new();
+    for s in &m.slices {
+        let min = match (s.minos, s.platform) {
+            (Some(v), Some(p)) => format!(
+                "{} {} ({})",
+                p.name(),
+                v.short(),
+                s.minos_source.unwrap_or("?")
+            ),
+            _ => "no minimum OS recorded".into(),
+        };
+        let sdk = s
+            .sdk
+            .map(|v| format!(", sdk {}", v.short()))
+            .unwrap_or_default();
+        lines.push((
+            format!("{}:", s.cpu),
+            format!("{}-bit {}, {min}{sdk}", s.bits, s.kind.name()),
+        ));
+        if !s.dylibs.is_empty() {
+            lines.push(("  dylibs:".into(), s.dylibs.join(", ")));
+        }
+    }
+    lines
+}
+
+fn pe_lines(pe: &PeFacts) -> Lines {
+    let mut lines: Lines = vec![("subsystem:".into(), pe.subsystem_name.clone())];
+    if !pe.imports.is_empty() {
+        lines.push(("imports:".into(), pe.imports.join(", ")));
+    }
+    lines
 }
 
 fn jopt(s: Option<&str>) -> String {

@@ -9,12 +9,13 @@
 //! binaries come from `inspect` and `tags`, the archive from `zip`.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs::File;
 use std::path::Path;
 
 use base64::Engine as _;
 
 use super::metadata::check_metadata;
-use super::zip::{Options, Zip};
+use super::zip::{EntryData, Options, Zip, ZipEntry};
 use crate::inspect::{self, Facts, Format, Kind};
 use crate::tags::{self, PlatformTag, TagPolicy};
 
@@ -37,8 +38,48 @@ pub fn check_wheel(path: &Path) -> Vec<String> {
             return problems;
         }
     };
+    let dist_info = name_problems(&wheel, &parsed, &mut problems);
+    entry_problems(&wheel, &mut problems);
 
-    // Names: unique, and one .dist-info directory named like the file.
+    let mut read_meta = |wheel: &mut Zip, file: &str| {
+        read_metadata_file(wheel, dist_info.as_deref()?, file, &mut problems)
+    };
+    let wheel_file = read_meta(&mut wheel, "WHEEL");
+    let metadata = read_meta(&mut wheel, "METADATA");
+    let record = read_meta(&mut wheel, "RECORD");
+    if let (Ok(w), Some(text)) = (&parsed, &wheel_file) {
+        tag_line_problems(w, text, &mut problems);
+    }
+    if let (Ok(w), Some(text)) = (&parsed, &metadata) {
+        check_metadata("METADATA", text, &w.name, &w.version, &mut problems);
+    }
+
+    let record = Record::new(
+        &wheel,
+        dist_info.as_deref(),
+        record.as_deref(),
+        &mut problems,
+    );
+    let binaries = stream_members(&mut wheel, &record, &mut problems);
+    if let Ok(w) = &parsed {
+        let policy = TagPolicy {
+            allow_libraries: shipped_libraries(&wheel),
+            ..Default::default()
+        };
+        platform_problems(w, &binaries, &policy, &mut problems);
+    }
+    let mut seen = HashSet::new();
+    problems.retain(|p| seen.insert(p.clone()));
+    problems
+}
+
+/// Names: unique, and one `.dist-info` directory named like the file,
+/// which is returned.
+fn name_problems(
+    wheel: &Zip,
+    parsed: &Result<WheelName, String>,
+    problems: &mut Vec<String>,
+) -> Option<String> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for e in &wheel.entries {
         *counts.entry(e.name.as_str()).or_default() += 1;
@@ -56,7 +97,7 @@ pub fn check_wheel(path: &Path) -> Vec<String> {
         .collect();
     dist_infos.sort();
     dist_infos.dedup();
-    let dist_info = match (dist_infos.as_slice(), &parsed) {
+    match (dist_infos.as_slice(), parsed) {
         ([one], Ok(w)) => {
             let expected = format!("{}-{}.dist-info", w.name, w.version);
             if *one != expected {
@@ -79,8 +120,12 @@ pub fn check_wheel(path: &Path) -> Vec<String> {
             ));
             None
         }
-    };
+    }
+}
 
+/// Each entry: stored or deflate, not encrypted, an executable mode with
+/// the regular-file type bits.
+fn entry_problems(wheel: &Zip, problems: &mut Vec<String>) {
     for e in &wheel.entries {
         if !matches!(e.method, 0 | 8) {
             problems.push(format!(
@@ -106,103 +151,120 @@ pub fn check_wheel(path: &Path) -> Vec<String> {
             }
         }
     }
+}
 
-    // Metadata files.
-    let mut read_meta = |wheel: &mut Zip, file: &str| -> Option<String> {
-        let dist_info = dist_info.as_deref()?;
-        let name = format!("{dist_info}/{file}");
-        let Some(entry) = wheel.entries.iter().find(|e| e.name == name).cloned() else {
-            problems.push(format!("{name} is missing"));
-            return None;
-        };
-        match wheel.read(&entry, Options::collect()) {
-            Ok(data) => Some(String::from_utf8_lossy(&data.collected).into_owned()),
-            Err(p) => {
-                problems.push(p);
-                None
-            }
-        }
+/// The text of `{dist_info}/{file}`, or why there is none.
+fn read_metadata_file(
+    wheel: &mut Zip,
+    dist_info: &str,
+    file: &str,
+    problems: &mut Vec<String>,
+) -> Option<String> {
+    let name = format!("{dist_info}/{file}");
+    let Some(entry) = wheel.entries.iter().find(|e| e.name == name).cloned() else {
+        problems.push(format!("{name} is missing"));
+        return None;
     };
-    let wheel_file = read_meta(&mut wheel, "WHEEL");
-    let metadata = read_meta(&mut wheel, "METADATA");
-    let record = read_meta(&mut wheel, "RECORD");
+    match wheel.read(&entry, Options::collect()) {
+        Ok(data) => Some(String::from_utf8_lossy(&data.collected).into_owned()),
+        Err(p) => {
+            problems.push(p);
+            None
+        }
+    }
+}
 
-    if let (Ok(w), Some(text)) = (&parsed, &wheel_file) {
-        let mut listed: Vec<String> = text
-            .lines()
-            .filter_map(|l| l.strip_prefix("Tag:"))
-            .map(|t| t.trim().to_string())
-            .collect();
-        listed.sort();
-        listed.dedup();
-        let expected = w.expanded_tags();
-        let missing: Vec<&String> = expected.iter().filter(|t| !listed.contains(t)).collect();
-        let extra: Vec<&String> = listed.iter().filter(|t| !expected.contains(t)).collect();
-        if !missing.is_empty() {
-            problems.push(format!(
-                "WHEEL lacks Tag lines for {} (from the filename)",
-                join(&missing)
-            ));
-        }
-        if !extra.is_empty() {
-            problems.push(format!(
-                "WHEEL has Tag lines the filename does not: {}",
-                join(&extra)
-            ));
-        }
+/// The `WHEEL` file's `Tag` lines against the tags of the file name.
+fn tag_line_problems(w: &WheelName, wheel_file: &str, problems: &mut Vec<String>) {
+    let mut listed: Vec<String> = wheel_file
+        .lines()
+        .filter_map(|l| l.strip_prefix("Tag:"))
+        .map(|t| t.trim().to_string())
+        .collect();
+    listed.sort();
+    listed.dedup();
+    let expected = w.expanded_tags();
+    let missing: Vec<&String> = expected.iter().filter(|t| !listed.contains(t)).collect();
+    let extra: Vec<&String> = listed.iter().filter(|t| !expected.contains(t)).collect();
+    if !missing.is_empty() {
+        problems.push(format!(
+            "WHEEL lacks Tag lines for {} (from the filename)",
+            join(&missing)
+        ));
     }
-    if let (Ok(w), Some(text)) = (&parsed, &metadata) {
-        check_metadata("METADATA", text, &w.name, &w.version, &mut problems);
+    if !extra.is_empty() {
+        problems.push(format!(
+            "WHEEL has Tag lines the filename does not: {}",
+            join(&extra)
+        ));
     }
+}
 
-    // RECORD against the archive, while streaming every member once.
-    let rows = record.as_deref().map(parse_record).unwrap_or_default();
-    let record_name = dist_info.as_deref().map(|d| format!("{d}/RECORD"));
-    let mut recorded: HashMap<&str, &RecordRow> = HashMap::new();
-    for row in &rows {
-        if recorded.insert(row.path.as_str(), row).is_some() {
-            problems.push(format!("RECORD lists {} twice", row.path));
-        }
-    }
-    let member_names: HashSet<&str> = wheel.entries.iter().map(|e| e.name.as_str()).collect();
-    if record.is_some() {
-        for row in &rows {
+/// `RECORD`, read: its rows by path, and its own name in the archive.
+struct Record {
+    /// Whether the wheel has a readable `RECORD` at all.
+    present: bool,
+    rows: HashMap<String, RecordRow>,
+    name: Option<String>,
+}
+
+impl Record {
+    /// Parse `RECORD` and report rows listed twice or naming no member.
+    fn new(
+        wheel: &Zip,
+        dist_info: Option<&str>,
+        text: Option<&str>,
+        problems: &mut Vec<String>,
+    ) -> Record {
+        let mut rows = HashMap::new();
+        let member_names: HashSet<&str> = wheel.entries.iter().map(|e| e.name.as_str()).collect();
+        let parsed = text.map(parse_record).unwrap_or_default();
+        let mut missing = Vec::new();
+        for row in parsed {
             if !member_names.contains(row.path.as_str()) {
-                problems.push(format!(
+                missing.push(format!(
                     "RECORD lists {}, which is not in the archive",
                     row.path
                 ));
             }
+            let path = row.path.clone();
+            // A later row for the same path replaces the earlier one.
+            if rows.insert(path.clone(), row).is_some() {
+                problems.push(format!("RECORD lists {path} twice"));
+            }
+        }
+        problems.extend(missing);
+        Record {
+            present: text.is_some(),
+            rows,
+            name: dist_info.map(|d| format!("{d}/RECORD")),
         }
     }
-    let allow = shipped_libraries(&wheel);
-    let mut binaries: Vec<(String, Facts)> = Vec::new();
+
+    /// Whether `name` is RECORD itself or its signature, which RECORD need not list.
+    fn is_self_or_signature(&self, name: &str) -> bool {
+        self.name
+            .as_deref()
+            .is_some_and(|r| name == r || name == format!("{r}.jws") || name == format!("{r}.p7s"))
+    }
+}
+
+/// Stream every member once: its RECORD row against its bytes, and the
+/// facts of each one that is a binary.
+fn stream_members(
+    wheel: &mut Zip,
+    record: &Record,
+    problems: &mut Vec<String>,
+) -> Vec<(String, Facts)> {
+    let mut binaries = Vec::new();
     let entries = wheel.entries.clone();
     let mut hashed = HashSet::new();
     for e in entries.iter().filter(|e| !e.name.ends_with('/')) {
-        let is_record = Some(&e.name) == record_name.as_ref();
-        let signature = record_name
-            .as_deref()
-            .is_some_and(|r| e.name == format!("{r}.jws") || e.name == format!("{r}.p7s"));
-        let row = recorded.get(e.name.as_str()).copied();
-        if record.is_some() && row.is_none() && !is_record && !signature {
+        let row = record.rows.get(&e.name);
+        if record.present && row.is_none() && !record.is_self_or_signature(&e.name) {
             problems.push(format!("{} is not listed in RECORD", e.name));
         }
-        let algo = match row.map(|r| r.hash.as_str()) {
-            Some("") | None => None,
-            Some(h) => match h.split_once('=').map(|(a, _)| a) {
-                Some("sha256") => Some("sha256"),
-                Some("sha384") => Some("sha384"),
-                Some("sha512") => Some("sha512"),
-                _ => {
-                    problems.push(format!(
-                        "RECORD's hash for {} is {h}; it must be sha256=<urlsafe base64> (or sha384/sha512)",
-                        e.name
-                    ));
-                    None
-                }
-            },
-        };
+        let algo = row.and_then(|r| hash_algorithm(&e.name, &r.hash, problems));
         if !hashed.insert(e.name.clone()) {
             continue; // a duplicate name: already reported
         }
@@ -214,86 +276,125 @@ pub fn check_wheel(path: &Path) -> Vec<String> {
             }
         };
         if let Some(row) = row {
-            if is_record {
-                if !row.hash.is_empty() || !row.size.is_empty() {
-                    problems
-                        .push("RECORD lists a hash or size for itself; leave both empty".into());
-                }
-            } else {
-                if let (Some(algo), Some(digest)) = (algo, &data.digest) {
-                    let want = format!(
-                        "{algo}={}",
-                        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
-                    );
-                    if row.hash != want {
-                        problems.push(format!(
-                            "{}: RECORD says {}, but the file hashes to {want}",
-                            e.name, row.hash
-                        ));
-                    }
-                }
-                if row.size != data.size.to_string() {
-                    problems.push(format!(
-                        "{}: RECORD says {} bytes, but the file has {}",
-                        e.name,
-                        if row.size.is_empty() {
-                            "no size"
-                        } else {
-                            &row.size
-                        },
-                        data.size
-                    ));
-                }
-            }
+            let is_record = record.name.as_deref() == Some(e.name.as_str());
+            row_problems(&e.name, row, is_record, algo, &data, problems);
         }
         if let Some(temp) = data.binary {
-            match inspect::inspect_reader(temp) {
-                Ok(facts) => {
-                    if matches!(facts.format, Format::Elf | Format::MachO)
-                        && facts.kind == Kind::Executable
-                        && e.unix_mode().is_none_or(|m| m & 0o111 == 0)
-                    {
-                        problems.push(format!(
-                            "{} is {} executable but has no execute bits in the archive \
-                             (mode {}); installers would install it unable to run",
-                            e.name,
-                            facts.describe(),
-                            e.unix_mode().map_or("unset".into(), |m| format!("{m:#o}"))
-                        ));
-                    }
-                    binaries.push((e.name.clone(), facts));
-                }
-                Err(err) if err.kind == inspect::InspectErrorKind::NotExecutable => {}
-                Err(err) => problems.push(format!("{}: {err}", e.name)),
-            }
+            binaries.extend(binary_member(e, temp, problems));
         }
     }
+    binaries
+}
 
-    // Tags: PyPI's rules, then every binary against every platform tag.
-    if let Ok(w) = &parsed {
-        let platforms = w.platform_tags();
-        for tag in &platforms {
-            let refused = match tag {
-                Ok(tag) => tags::pypi_problem(tag),
-                Err(text) => Some(tags::pypi::refusal(text)),
-            };
-            problems.extend(refused);
-        }
-        let policy = TagPolicy {
-            allow_libraries: allow,
-            ..Default::default()
-        };
-        let refs: Vec<(&str, &Facts)> = binaries.iter().map(|(n, f)| (n.as_str(), f)).collect();
-        for tag in platforms {
-            match tag {
-                Ok(tag) => problems.extend(tags::check_tags(&[tag], &refs, &policy)),
-                Err(text) => problems.push(tags::unknown_tag(&text)),
-            }
+/// The algorithm of a RECORD hash, if it is one a wheel may use.
+fn hash_algorithm(name: &str, hash: &str, problems: &mut Vec<String>) -> Option<&'static str> {
+    if hash.is_empty() {
+        return None;
+    }
+    match hash.split_once('=').map(|(a, _)| a) {
+        Some("sha256") => Some("sha256"),
+        Some("sha384") => Some("sha384"),
+        Some("sha512") => Some("sha512"),
+        _ => {
+            problems.push(format!(
+                "RECORD's hash for {name} is {hash}; it must be sha256=<urlsafe base64> (or sha384/sha512)"
+            ));
+            None
         }
     }
-    let mut seen = HashSet::new();
-    problems.retain(|p| seen.insert(p.clone()));
-    problems
+}
+
+/// One RECORD row against the member's hash and size (RECORD's own row
+/// must leave both empty).
+fn row_problems(
+    name: &str,
+    row: &RecordRow,
+    is_record: bool,
+    algo: Option<&str>,
+    data: &EntryData,
+    problems: &mut Vec<String>,
+) {
+    if is_record {
+        if !row.hash.is_empty() || !row.size.is_empty() {
+            problems.push("RECORD lists a hash or size for itself; leave both empty".into());
+        }
+        return;
+    }
+    if let (Some(algo), Some(digest)) = (algo, &data.digest) {
+        let want = format!(
+            "{algo}={}",
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
+        );
+        if row.hash != want {
+            problems.push(format!(
+                "{name}: RECORD says {}, but the file hashes to {want}",
+                row.hash
+            ));
+        }
+    }
+    if row.size != data.size.to_string() {
+        problems.push(format!(
+            "{name}: RECORD says {} bytes, but the file has {}",
+            if row.size.is_empty() {
+                "no size"
+            } else {
+                &row.size
+            },
+            data.size
+        ));
+    }
+}
+
+/// The facts of a member that starts like a binary, and whether an
+/// executable one may run once installed.
+fn binary_member(e: &ZipEntry, temp: File, problems: &mut Vec<String>) -> Option<(String, Facts)> {
+    match inspect::inspect_reader(temp) {
+        Ok(facts) => {
+            if matches!(facts.format, Format::Elf | Format::MachO)
+                && facts.kind == Kind::Executable
+                && e.unix_mode().is_none_or(|m| m & 0o111 == 0)
+            {
+                problems.push(format!(
+                    "{} is {} executable but has no execute bits in the archive \
+                     (mode {}); installers would install it unable to run",
+                    e.name,
+                    facts.describe(),
+                    e.unix_mode().map_or("unset".into(), |m| format!("{m:#o}"))
+                ));
+            }
+            Some((e.name.clone(), facts))
+        }
+        Err(err) if err.kind == inspect::InspectErrorKind::NotExecutable => None,
+        Err(err) => {
+            problems.push(format!("{}: {err}", e.name));
+            None
+        }
+    }
+}
+
+/// Tags: PyPI's rules, then every binary against every platform tag. Text
+/// in the file name that is no platform tag is reported where it sorts.
+fn platform_problems(
+    w: &WheelName,
+    binaries: &[(String, Facts)],
+    policy: &TagPolicy,
+    problems: &mut Vec<String>,
+) {
+    let platforms = w.platform_tags();
+    for tag in &platforms {
+        let refused = match tag {
+            Ok(tag) => tags::pypi_problem(tag),
+            Err(text) => Some(tags::pypi::refusal(text)),
+        };
+        problems.extend(refused);
+    }
+    let refs: Vec<(&str, &Facts)> = binaries.iter().map(|(n, f)| (n.as_str(), f)).collect();
+    for tag in platforms {
+        match tag {
+            Ok(tag) => problems.extend(tags::check_tags(&[tag], &refs, policy)),
+            Err(text) => problems.push(tags::unknown_tag(&text)),
+        }
+    }
 }
 
 /// File names of everything in the wheel: a library the wheel ships is one a
