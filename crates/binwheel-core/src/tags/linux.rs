@@ -9,7 +9,7 @@
 //! nor how a tag is spelled beyond [`PlatformTag`].
 
 use super::grammar::{LegacyManylinux, PlatformTag};
-use super::{allowed, TagPolicy};
+use super::{allowed, Binary, TagPolicy};
 use crate::error::Error;
 use crate::inspect::{Facts, Format, Libc, Linkage, Version};
 use crate::target::{Arch, Os, Target};
@@ -439,13 +439,8 @@ fn manylinux_problem(
 }
 
 /// Why the Linux `tag` is not true for the binary `name`.
-pub(super) fn binary_problems(
-    tag: &PlatformTag,
-    name: &str,
-    facts: &Facts,
-    policy: &TagPolicy,
-    out: &mut Vec<String>,
-) {
+pub(super) fn binary_problems(tag: &PlatformTag, binary: &Binary, out: &mut Vec<String>) {
+    let (name, facts, policy) = (binary.name, binary.facts, binary.policy);
     let (PlatformTag::Linux { arch }
     | PlatformTag::Manylinux { arch, .. }
     | PlatformTag::Musllinux { arch, .. }) = tag
@@ -453,12 +448,7 @@ pub(super) fn binary_problems(
         return;
     };
     if facts.format != Format::Elf || facts.os != Os::Linux || linux_tag_arch(arch) != facts.arch {
-        out.push(super::wrong_platform(
-            tag,
-            &format!("Linux {arch}"),
-            name,
-            facts,
-        ));
+        out.push(binary.wrong_platform(tag, &format!("Linux {arch}")));
         return;
     }
     let needs = linux_needs(facts, policy);

@@ -6,7 +6,7 @@
 //! must not know Linux, Windows or PyPI rules.
 
 use super::grammar::{MacArch, PlatformTag};
-use super::{allowed, TagPolicy};
+use super::{allowed, Binary, TagPolicy};
 use crate::error::Error;
 use crate::inspect::{ApplePlatform, Facts, Format, MachoFacts, MachoSlice, Version};
 use crate::target::{Arch, Os, Target};
@@ -135,13 +135,8 @@ pub(super) fn tag_problem(tag: &PlatformTag) -> Option<String> {
 
 /// Why the macOS `tag` is not true for the binary `name`: a missing slice,
 /// a slice for another Apple OS or a newer macOS, a dylib macOS lacks.
-pub(super) fn binary_problems(
-    tag: &PlatformTag,
-    name: &str,
-    facts: &Facts,
-    policy: &TagPolicy,
-    out: &mut Vec<String>,
-) {
+pub(super) fn binary_problems(tag: &PlatformTag, binary: &Binary, out: &mut Vec<String>) {
+    let (name, facts, policy) = (binary.name, binary.facts, binary.policy);
     let PlatformTag::Macos { version, arch } = tag else {
         return;
     };
@@ -150,12 +145,7 @@ pub(super) fn binary_problems(
         .as_ref()
         .filter(|_| facts.format == Format::MachO)
     else {
-        out.push(super::wrong_platform(
-            tag,
-            &format!("macOS {}", arch.name()),
-            name,
-            facts,
-        ));
+        out.push(binary.wrong_platform(tag, &format!("macOS {}", arch.name())));
         return;
     };
     for want in arch.slices().unwrap_or(&[Arch::X86_64, Arch::Aarch64]) {

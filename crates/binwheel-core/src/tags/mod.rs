@@ -164,6 +164,26 @@ pub fn pinned_problem(tag: &PlatformTag, target: Target) -> Option<String> {
     pinned_target_problem(tag, target).or_else(|| tag_problem(tag))
 }
 
+/// One binary judged against a tag: its name in messages, its facts, and
+/// the policy that may allow more libraries.
+#[derive(Clone, Copy)]
+struct Binary<'a> {
+    name: &'a str,
+    facts: &'a Facts,
+    policy: &'a TagPolicy,
+}
+
+impl Binary<'_> {
+    /// "the tag is for another platform than the binary".
+    fn wrong_platform(&self, tag: &PlatformTag, platform: &str) -> String {
+        let name = self.name;
+        format!(
+            "{tag} is not true for {name}: the tag is for {platform}, but {name} is {}",
+            self.facts.describe()
+        )
+    }
+}
+
 fn binary_problems(
     tag: &PlatformTag,
     name: &str,
@@ -178,23 +198,20 @@ fn binary_problems(
         ));
         return;
     }
+    let binary = Binary {
+        name,
+        facts,
+        policy,
+    };
     match tag.os() {
-        Some(Os::Linux) => linux::binary_problems(tag, name, facts, policy, out),
-        Some(Os::Macos) => macos::binary_problems(tag, name, facts, policy, out),
-        Some(Os::Windows) => windows::binary_problems(tag, name, facts, policy, out),
+        Some(Os::Linux) => linux::binary_problems(tag, &binary, out),
+        Some(Os::Macos) => macos::binary_problems(tag, &binary, out),
+        Some(Os::Windows) => windows::binary_problems(tag, &binary, out),
         None => out.push(format!(
             "{tag} is not true for {name}: it is {}, which runs on one platform only",
             facts.describe()
         )),
     }
-}
-
-/// "the tag is for another platform than the binary".
-fn wrong_platform(tag: &PlatformTag, platform: &str, name: &str, facts: &Facts) -> String {
-    format!(
-        "{tag} is not true for {name}: the tag is for {platform}, but {name} is {}",
-        facts.describe()
-    )
 }
 
 fn allowed(policy: &TagPolicy, library: &str) -> bool {

@@ -5,8 +5,8 @@
 //! lacks (compiler runtimes). It must not know Linux, macOS or PyPI rules.
 
 use super::grammar::{PlatformTag, WindowsArch};
-use super::TagPolicy;
-use crate::inspect::{Facts, Format, Kind};
+use super::{Binary, TagPolicy};
+use crate::inspect::{Format, Kind};
 use crate::target::{Arch, Os, Target};
 
 /// The Windows tag of a wheel for `arch`.
@@ -21,25 +21,15 @@ pub(super) fn tag_problem(tag: &PlatformTag) -> Option<String> {
 }
 
 /// Why the Windows `tag` is not true for the binary `name`.
-pub(super) fn binary_problems(
-    tag: &PlatformTag,
-    name: &str,
-    facts: &Facts,
-    policy: &TagPolicy,
-    out: &mut Vec<String>,
-) {
+pub(super) fn binary_problems(tag: &PlatformTag, binary: &Binary, out: &mut Vec<String>) {
+    let (name, facts, policy) = (binary.name, binary.facts, binary.policy);
     let PlatformTag::Windows(win) = tag else {
         return;
     };
     let arch = win.arch();
     let want = arch.map_or("ia64", |a| Target::new(Os::Windows, a).arch_name());
     if facts.format != Format::Pe || facts.arch != arch {
-        out.push(super::wrong_platform(
-            tag,
-            &format!("Windows {want}"),
-            name,
-            facts,
-        ));
+        out.push(binary.wrong_platform(tag, &format!("Windows {want}")));
         return;
     }
     if let Some(pe) = &facts.pe {
