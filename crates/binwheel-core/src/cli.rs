@@ -539,7 +539,7 @@ fn policy_lines(t: &crate::settings::TargetSettings) -> Vec<String> {
     let table = format!("[tool.binwheel.targets.{}]", t.key.value);
     let mut lines = Vec::new();
     if let Some(tag) = &t.tag {
-        lines.push(format!("pinned by `tag = {:?}` in {table}", tag.value));
+        lines.push(format!("pinned by `tag = {:?}` in {table}", tag.value.text));
     }
     if let Some(floor) = &t.manylinux {
         let (a, b) = floor.value;

@@ -18,7 +18,7 @@ use crate::locator::{self, LocatedBinary};
 use crate::project::{PackageSource, Project};
 use crate::settings::{BinarySettings, Install, LibrarySettings, TargetSettings};
 use crate::source::{self, Origin};
-use crate::tags::{self, TagPolicy};
+use crate::tags::{self, PlatformTag, TagPolicy};
 use crate::target::Target;
 use crate::toml::Spanned;
 use crate::write::Entry;
@@ -39,7 +39,7 @@ pub struct WheelPlan {
     pub version: String,
     pub target: ResolvedTarget,
     /// Platform tags, sorted (`manylinux2014_x86_64`, `manylinux_2_17_x86_64`, …).
-    pub platform_tags: Vec<String>,
+    pub platform_tags: Vec<PlatformTag>,
     /// Package files and binaries, sorted by path.
     pub files: Vec<Entry>,
     /// `.dist-info` files except RECORD, sorted by path.
@@ -63,7 +63,7 @@ impl WheelPlan {
             "{}-{}-py3-none-{}.whl",
             self.dist_name,
             self.version,
-            self.platform_tags.join(".")
+            tags::compressed(&self.platform_tags)
         )
     }
 }
@@ -462,7 +462,7 @@ pub fn plan_wheel(project: &Project, target: &ResolvedTarget) -> Result<WheelPla
         musllinux: target_settings.and_then(|t| t.musllinux.as_ref().map(|s| s.value)),
         allow_libraries,
     };
-    let pinned = target_settings.and_then(|t| t.tag.as_ref().map(|s| s.value.as_str()));
+    let pinned = target_settings.and_then(|t| t.tag.as_ref().map(|s| s.value.tags.as_slice()));
     let named: Vec<(&str, &inspect::Facts)> = facts.iter().map(|(n, f)| (n.as_str(), f)).collect();
     let platform_tags = tags::wheel_tags(target.target, &named, pinned, &policy)?;
 
@@ -590,7 +590,7 @@ sys.meta_path.insert(0, _BinFinder)
 "#;
 
 /// The WHEEL file: one `Tag:` line per expanded tag, sorted.
-fn wheel_file(platform_tags: &[String]) -> String {
+fn wheel_file(platform_tags: &[PlatformTag]) -> String {
     let mut out = format!(
         "Wheel-Version: 1.0\nGenerator: binwheel {}\nRoot-Is-Purelib: false\n",
         crate::VERSION
@@ -853,9 +853,9 @@ mod tests {
     #[test]
     fn wheel_file_lists_each_tag() {
         assert_eq!(
-            wheel_file(&["a_x".into(), "b_x".into()]),
+            wheel_file(&tags::parse_set("win32.linux_x86_64").unwrap()),
             format!(
-                "Wheel-Version: 1.0\nGenerator: binwheel {}\nRoot-Is-Purelib: false\nTag: py3-none-a_x\nTag: py3-none-b_x\n",
+                "Wheel-Version: 1.0\nGenerator: binwheel {}\nRoot-Is-Purelib: false\nTag: py3-none-linux_x86_64\nTag: py3-none-win32\n",
                 crate::VERSION
             )
         );

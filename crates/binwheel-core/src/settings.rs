@@ -16,6 +16,7 @@ use crate::keys::{
     finish, has_url_scheme, is_command_name, is_identifier, is_platform_tag_set, is_sha256,
     parse_floor, Absent, Key, Rule, Section, Text, Value,
 };
+use crate::tags::{self, PlatformTag};
 use crate::target::Target;
 use crate::toml::{Spanned, Table};
 use crate::version::VersionSource;
@@ -165,7 +166,7 @@ pub struct TargetSettings {
     pub key: Spanned<String>,
     pub target: Target,
     /// `tag`: a pinned platform tag set, checked against the binary.
-    pub tag: Option<Spanned<String>>,
+    pub tag: Option<Spanned<PinnedTag>>,
     /// `manylinux`: glibc floor for manylinux tags, e.g. `"2_28"`.
     pub manylinux: Option<Spanned<(u32, u32)>>,
     /// `musllinux`: musl floor for musllinux tags, e.g. `"1_2"`.
@@ -835,19 +836,7 @@ impl TargetSettings {
                 )),
             ));
         };
-        let tag = table.str("tag")?;
-        if let Some(tag) = &tag {
-            if !is_platform_tag_set(&tag.value) {
-                return Err(table.file().error(
-                    tag.span.clone(),
-                    format!("{:?} is not a platform tag", tag.value),
-                    Some(
-                        "write only the platform part, e.g. tag = \"manylinux_2_17_aarch64\""
-                            .into(),
-                    ),
-                ));
-            }
-        }
+        let tag = read_pinned_tag(&table, target)?;
         let manylinux = read_floor(&table, "manylinux", "2_28")?;
         let musllinux = read_floor(&table, "musllinux", "1_2")?;
         let allow_libraries = table
@@ -866,6 +855,63 @@ impl TargetSettings {
             allow_libraries,
         })
     }
+}
+
+/// A pinned `tag` as written, and the platform tags it names.
+#[derive(Debug, Clone)]
+pub struct PinnedTag {
+    pub text: String,
+    /// Sorted and deduplicated.
+    pub tags: Vec<PlatformTag>,
+}
+
+/// `tag`: platform tags joined by `.`, each one binwheel knows, for this
+/// target, and one an installer picks. Whether they are true for the
+/// binary is checked when it is inspected.
+fn read_pinned_tag(table: &Table<'_>, target: Target) -> Result<Option<Spanned<PinnedTag>>> {
+    let Some(tag) = table.str("tag")? else {
+        return Ok(None);
+    };
+    let error = |message: String, help: &str| {
+        Err(table
+            .file()
+            .error(tag.span.clone(), message, Some(help.to_string())))
+    };
+    let not_a_tag = || {
+        error(
+            format!("{:?} is not a platform tag", tag.value),
+            "write only the platform part, e.g. tag = \"manylinux_2_17_aarch64\"",
+        )
+    };
+    if !is_platform_tag_set(&tag.value) {
+        return not_a_tag();
+    }
+    let tags = match tags::parse_set(&tag.value) {
+        Ok(tags) if tags.is_empty() => return not_a_tag(),
+        Ok(tags) => tags,
+        Err(why) => {
+            return error(
+                why,
+                "platform tags are written as packaging writes them, joined by `.` \
+                 (e.g. \"manylinux_2_17_x86_64.manylinux2014_x86_64\"); \
+                 remove `tag` to derive the tags from the binary",
+            )
+        }
+    };
+    if let Some(why) = tags.iter().find_map(|t| tags::pinned_problem(t, target)) {
+        return error(
+            why,
+            "remove `tag` to derive the tags from the binary, or pin a tag for this \
+             target that pip installs",
+        );
+    }
+    Ok(Some(Spanned::new(
+        PinnedTag {
+            text: tag.value,
+            tags,
+        },
+        tag.span,
+    )))
 }
 
 fn read_floor(table: &Table<'_>, key: &str, example: &str) -> Result<Option<Spanned<(u32, u32)>>> {
@@ -1013,6 +1059,54 @@ mod tests {
             "{err}"
         );
         assert!(err.message().contains("did you mean `script`?"), "{err}");
+    }
+
+    #[test]
+    fn pinned_tags_are_parsed_when_read() {
+        let pinned = |tag: &str| {
+            let text =
+                format!("{BASIC}[tool.binwheel.targets]\nlinux-x86_64 = {{ tag = \"{tag}\" }}\n");
+            read(&text).map_err(|e| e.message().to_string())
+        };
+        let s = pinned("manylinux_2_17_x86_64.manylinux2014_x86_64").unwrap();
+        let tag = &s.targets[0].tag.as_ref().unwrap().value;
+        assert_eq!(tag.text, "manylinux_2_17_x86_64.manylinux2014_x86_64");
+        assert_eq!(tag.tags, ["manylinux2014_x86_64", "manylinux_2_17_x86_64"]);
+        assert_eq!(
+            pinned("manylinux_2_17_x86_64.bogus_x86_64").unwrap_err(),
+            "pyproject.toml:7:24: bogus_x86_64 is not a platform tag binwheel knows \
+             (manylinux_2_Y_<arch>, musllinux_1_Y_<arch>, macosx_X_Y_<arch>, win_amd64, win_arm64, win32)\n  \
+             |\n\
+             7 | linux-x86_64 = { tag = \"manylinux_2_17_x86_64.bogus_x86_64\" }\n  \
+             |                        ^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^^\n  \
+             help: platform tags are written as packaging writes them, joined by `.` \
+             (e.g. \"manylinux_2_17_x86_64.manylinux2014_x86_64\"); remove `tag` to derive \
+             the tags from the binary"
+        );
+        assert_eq!(
+            pinned("manylinux_2_17_aarch64").unwrap_err(),
+            "pyproject.toml:7:24: the pinned tag manylinux_2_17_aarch64 is not a tag for the \
+             target linux-x86_64\n  \
+             |\n\
+             7 | linux-x86_64 = { tag = \"manylinux_2_17_aarch64\" }\n  \
+             |                        ^^^^^^^^^^^^^^^^^^^^^^^^\n  \
+             help: remove `tag` to derive the tags from the binary, or pin a tag for this \
+             target that pip installs"
+        );
+        // A tag no installer picks is refused here too, before any binary is read.
+        let err = pinned("manylinux2014_riscv64").unwrap_err();
+        assert!(
+            err.contains("is not a tag for the target linux-x86_64"),
+            "{err}"
+        );
+        let text = format!(
+            "{BASIC}[tool.binwheel.targets]\nmacos-arm64 = {{ tag = \"macosx_11_3_arm64\" }}\n"
+        );
+        let err = read(&text).unwrap_err().message().to_string();
+        assert!(
+            err.starts_with("pyproject.toml:7:23: macosx_11_3_arm64 is never installed"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -23,7 +23,8 @@ use std::str::FromStr;
 use flate2::bufread::GzDecoder;
 use tar::{EntryType, Header};
 
-use super::{check_metadata, fill, metadata_field, metadata_fields, normalize_name, MAX_METADATA};
+use super::metadata::{check_metadata, metadata_field, metadata_fields, normalize_name};
+use super::zip::{fill, MAX_METADATA};
 use crate::inspect;
 
 const BLOCK: usize = 512;
@@ -251,38 +252,10 @@ impl Scan {
     fn walk(&mut self, r: &mut impl Read) -> Result<(), String> {
         let mut header = Header::new_old();
         let mut pending = Pending::default();
-        loop {
-            let block = header.as_mut_bytes();
-            let n = fill(r, block).map_err(|e| self.broken(&e))?;
-            if n == 0 {
-                // No end-of-archive blocks; tar readers accept that.
-                return Ok(());
-            }
-            if n < BLOCK {
-                return Err(self.broken(&eof("the archive ends inside a tar header")));
-            }
-            if block.iter().all(|&b| b == 0) {
-                return Ok(()); // the end-of-archive marker
-            }
-            if !checksum_matches(&header) {
-                return Err(self.broken(&io::Error::new(
-                    io::ErrorKind::InvalidData,
-                    "a tar header's checksum does not match",
-                )));
-            }
-            self.headers += 1;
+        while self.next_header(r, &mut header)? {
             let kind = header.entry_type();
             if kind.is_gnu_sparse() && header.as_gnu().is_some() && header.as_bytes()[482] != 0 {
-                // Old GNU sparse maps continue in extension blocks.
-                let mut ext = [0u8; BLOCK];
-                loop {
-                    if fill(r, &mut ext).map_err(|e| self.broken(&e))? < BLOCK {
-                        return Err(self.broken(&eof("the archive ends inside a sparse map")));
-                    }
-                    if ext[504] == 0 {
-                        break;
-                    }
-                }
+                self.skip_sparse_map(r)?;
             }
             let extension = kind.is_pax_local_extensions()
                 || kind.is_pax_global_extensions()
@@ -311,50 +284,104 @@ impl Scan {
                     pending.link = Some(name);
                 }
             } else if !kind.is_pax_global_extensions() {
-                let name = pending
-                    .path
-                    .take()
-                    .unwrap_or_else(|| header.path_bytes().into_owned());
-                let link = pending
-                    .link
-                    .take()
-                    .or_else(|| header.link_name_bytes().map(|l| l.into_owned()));
-                pending = Pending::default();
-                let mut name = String::from_utf8(name).unwrap_or_else(|e| {
-                    let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-                    self.problem(format!(
-                        "{} has a name that is not valid UTF-8; installers expect UTF-8 names",
-                        printable(&lossy)
-                    ));
-                    lossy
-                });
-                if name.contains(char::is_control) {
-                    name = printable(&name);
-                    self.problem(format!(
-                        "{name} has control characters in its name (shown as ?): rename it"
-                    ));
-                }
-                let link = link.map(|l| printable(&String::from_utf8_lossy(&l)));
+                let (name, link) = self.member_name(&header, std::mem::take(&mut pending));
                 self.member(kind, &name, link.as_deref(), &mut data)?;
                 shown = Some(name);
             }
-            // The rest of the member, then the padding to the next block.
-            io::copy(&mut data, &mut io::sink()).map_err(|e| self.broken(&e))?;
-            let missing = data.limit();
-            let pad = (BLOCK as u64 - size % BLOCK as u64) % BLOCK as u64;
-            let padded =
-                io::copy(&mut (&mut *r).take(pad), &mut io::sink()).map_err(|e| self.broken(&e))?;
-            if missing > 0 || padded < pad {
-                let what = match &shown {
-                    Some(name) => format!("the archive ends inside {name}"),
-                    None => "the archive ends inside a tar header".into(),
-                };
-                return Err(self.broken(&eof(&what)));
-            }
+            self.skip_rest(data, size, shown.as_deref())?;
             if shown.is_some() {
                 self.last = shown;
             }
         }
+        Ok(())
+    }
+
+    /// Read the next header block into `header`; false at the end of the
+    /// archive (the end marker, or no more blocks, which tar readers accept).
+    fn next_header(&mut self, r: &mut impl Read, header: &mut Header) -> Result<bool, String> {
+        let block = header.as_mut_bytes();
+        let n = fill(r, block).map_err(|e| self.broken(&e))?;
+        if n == 0 {
+            return Ok(false);
+        }
+        if n < BLOCK {
+            return Err(self.broken(&eof("the archive ends inside a tar header")));
+        }
+        if block.iter().all(|&b| b == 0) {
+            return Ok(false); // the end-of-archive marker
+        }
+        if !checksum_matches(header) {
+            return Err(self.broken(&io::Error::new(
+                io::ErrorKind::InvalidData,
+                "a tar header's checksum does not match",
+            )));
+        }
+        self.headers += 1;
+        Ok(true)
+    }
+
+    /// Old GNU sparse maps continue in extension blocks.
+    fn skip_sparse_map(&self, r: &mut impl Read) -> Result<(), String> {
+        let mut ext = [0u8; BLOCK];
+        loop {
+            if fill(r, &mut ext).map_err(|e| self.broken(&e))? < BLOCK {
+                return Err(self.broken(&eof("the archive ends inside a sparse map")));
+            }
+            if ext[504] == 0 {
+                return Ok(());
+            }
+        }
+    }
+
+    /// A member's name and link target, from the pax or GNU records before
+    /// it or its own header, shown printable (with a problem when it is not
+    /// UTF-8 or holds control characters).
+    fn member_name(&mut self, header: &Header, pending: Pending) -> (String, Option<String>) {
+        let name = pending
+            .path
+            .unwrap_or_else(|| header.path_bytes().into_owned());
+        let link = pending
+            .link
+            .or_else(|| header.link_name_bytes().map(|l| l.into_owned()));
+        let mut name = String::from_utf8(name).unwrap_or_else(|e| {
+            let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
+            self.problem(format!(
+                "{} has a name that is not valid UTF-8; installers expect UTF-8 names",
+                printable(&lossy)
+            ));
+            lossy
+        });
+        if name.contains(char::is_control) {
+            name = printable(&name);
+            self.problem(format!(
+                "{name} has control characters in its name (shown as ?): rename it"
+            ));
+        }
+        let link = link.map(|l| printable(&String::from_utf8_lossy(&l)));
+        (name, link)
+    }
+
+    /// The rest of the member, then the padding to the next block.
+    fn skip_rest<R: Read>(
+        &self,
+        mut data: io::Take<&mut R>,
+        size: u64,
+        shown: Option<&str>,
+    ) -> Result<(), String> {
+        io::copy(&mut data, &mut io::sink()).map_err(|e| self.broken(&e))?;
+        let missing = data.limit();
+        let r = data.into_inner();
+        let pad = (BLOCK as u64 - size % BLOCK as u64) % BLOCK as u64;
+        let padded =
+            io::copy(&mut (&mut *r).take(pad), &mut io::sink()).map_err(|e| self.broken(&e))?;
+        if missing > 0 || padded < pad {
+            let what = match shown {
+                Some(name) => format!("the archive ends inside {name}"),
+                None => "the archive ends inside a tar header".into(),
+            };
+            return Err(self.broken(&eof(&what)));
+        }
+        Ok(())
     }
 
     /// A pax header or GNU long name, whole, if it is not absurdly large.

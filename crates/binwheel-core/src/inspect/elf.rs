@@ -62,140 +62,14 @@ struct Load {
 }
 
 pub(super) fn inspect<'a, R: ReadRef<'a>>(input: Input<'a, R>) -> Result<Facts, InspectError> {
-    let ident = Fields::new(input.bytes(0, 16, "the ELF identification")?, false);
-    let is64 = match ident.u8(4) {
-        1 => false,
-        2 => true,
-        other => {
-            return Err(input.malformed(format!(
-                "EI_CLASS is {other}, neither 32-bit (1) nor 64-bit (2)"
-            )))
-        }
-    };
-    let big = match ident.u8(5) {
-        1 => false,
-        2 => true,
-        other => {
-            return Err(input.malformed(format!(
-                "EI_DATA is {other}, neither little-endian (1) nor big-endian (2)"
-            )))
-        }
-    };
-    let osabi = ident.u8(7);
-    if !matches!(osabi, 0 | 3) {
-        return Err(InspectError::unsupported(format!(
-            "an ELF for {} (EI_OSABI {osabi}); binwheel builds wheels for Linux, macOS and Windows",
-            osabi_name(osabi)
-        )));
-    }
-
-    let header_size = if is64 { 64 } else { 52 };
-    let eh = Fields::new(input.bytes(0, header_size, "the ELF header")?, big);
-    let e_type = eh.u16(16);
-    let e_machine = eh.u16(18);
-    let (phoff, shoff, flags, phentsize, phnum, shentsize) = if is64 {
-        (
-            eh.u64(32),
-            eh.u64(40),
-            eh.u32(48),
-            eh.u16(54),
-            eh.u16(56),
-            eh.u16(58),
-        )
-    } else {
-        (
-            u64::from(eh.u32(28)),
-            u64::from(eh.u32(32)),
-            eh.u32(36),
-            eh.u16(42),
-            eh.u16(44),
-            eh.u16(46),
-        )
-    };
-
-    let (arch, machine) = machine(e_machine, is64, big);
-    let kind_from_type = match e_type {
-        1 => Some(Kind::Other("relocatable object")),
-        2 => Some(Kind::Executable),
-        3 => None, // PIE or shared library: decided below
-        4 => Some(Kind::Other("core dump")),
-        other => {
-            return Err(input.malformed(format!(
-                "e_type is {other}, not an executable, shared object or relocatable"
-            )))
-        }
-    };
-
-    // With PN_XNUM the real count lives in section header 0's sh_info.
-    let phnum = if phnum == PN_XNUM {
-        let size = if is64 { 64 } else { 40 };
-        if u64::from(shentsize) < size {
-            return Err(input.malformed("e_phnum is PN_XNUM but there is no section header 0"));
-        }
-        let sh0 = Fields::new(input.bytes(shoff, size, "section header 0")?, big);
-        u64::from(sh0.u32(if is64 { 44 } else { 28 }))
-    } else {
-        u64::from(phnum)
-    };
-    if phnum > MAX_SEGMENTS {
-        return Err(input.malformed(format!("{phnum} program headers")));
-    }
-    let min_phentsize = if is64 { 56 } else { 32 };
-    if phnum > 0 && u64::from(phentsize) < min_phentsize {
-        return Err(input.malformed(format!(
-            "e_phentsize is {phentsize}, smaller than a program header ({min_phentsize})"
-        )));
-    }
-    let table = input.bytes(
-        phoff,
-        phnum * u64::from(phentsize),
-        "the program header table",
-    )?;
-
-    let mut loads = Vec::new();
-    let mut interp_range = None;
-    let mut dynamic_range = None;
-    for i in 0..phnum as usize {
-        let start = i * usize::from(phentsize);
-        let Some(ph) = table.get(start..) else { break };
-        let ph = Fields::new(ph, big);
-        let p_type = ph.u32(0);
-        let (offset, vaddr, filesz) = if is64 {
-            (ph.u64(8), ph.u64(16), ph.u64(32))
-        } else {
-            (
-                u64::from(ph.u32(4)),
-                u64::from(ph.u32(8)),
-                u64::from(ph.u32(16)),
-            )
-        };
-        match p_type {
-            PT_LOAD if loads.len() < MAX_SEGMENTS as usize => loads.push(Load {
-                vaddr,
-                offset,
-                filesz,
-            }),
-            PT_INTERP if interp_range.is_none() => interp_range = Some((offset, filesz)),
-            PT_DYNAMIC if dynamic_range.is_none() => dynamic_range = Some((offset, filesz)),
-            _ => {}
-        }
-    }
-
-    let interpreter = match interp_range {
-        Some((offset, size)) => {
-            if size > MAX_INTERP {
-                return Err(input.malformed(format!("PT_INTERP is {size} bytes long")));
-            }
-            let raw = input.bytes(offset, size, "the interpreter path (PT_INTERP)")?;
-            let raw = raw.split(|&b| b == 0).next().unwrap_or_default();
-            Some(String::from_utf8_lossy(raw).into_owned())
-        }
-        None => None,
-    };
-
+    let eh = read_header(&input)?;
+    let (arch, machine) = machine(eh.machine, eh.is64, eh.big);
+    let kind_from_type = kind_of_type(&input, eh.e_type)?;
+    let segments = read_segments(&input, &eh)?;
+    let interpreter = read_interpreter(&input, segments.interp)?;
     let mut dynamic = Dynamic::default();
-    if let Some((offset, size)) = dynamic_range {
-        dynamic = read_dynamic(&input, offset, size, is64, big, &loads)?;
+    if let Some((offset, size)) = segments.dynamic {
+        dynamic = read_dynamic(&input, offset, size, eh.is64, eh.big, &segments.loads)?;
     }
 
     let linkage = if interpreter.is_none() && dynamic.needed.is_empty() {
@@ -232,8 +106,8 @@ pub(super) fn inspect<'a, R: ReadRef<'a>>(input: Input<'a, R>) -> Result<Facts, 
         os: Os::Linux,
         arch,
         machine,
-        bits: if is64 { 64 } else { 32 },
-        endian: if big { Endian::Big } else { Endian::Little },
+        bits: if eh.is64 { 64 } else { 32 },
+        endian: if eh.big { Endian::Big } else { Endian::Little },
         kind,
         elf: Some(ElfFacts {
             linkage,
@@ -243,13 +117,204 @@ pub(super) fn inspect<'a, R: ReadRef<'a>>(input: Input<'a, R>) -> Result<Facts, 
             runpath: dynamic.runpath.or(dynamic.rpath),
             versions: dynamic.versions,
             glibc,
-            arm_hard_float: (e_machine == EM_ARM).then_some(
-                flags & EF_ARM_EABIMASK == EF_ARM_EABI_VER5 && flags & EF_ARM_ABI_FLOAT_HARD != 0,
+            arm_hard_float: (eh.machine == EM_ARM).then_some(
+                eh.flags & EF_ARM_EABIMASK == EF_ARM_EABI_VER5
+                    && eh.flags & EF_ARM_ABI_FLOAT_HARD != 0,
             ),
         }),
         macho: None,
         pe: None,
     })
+}
+
+/// The fields of the ELF file header binwheel reads.
+struct FileHeader {
+    is64: bool,
+    big: bool,
+    e_type: u16,
+    machine: u16,
+    phoff: u64,
+    shoff: u64,
+    flags: u32,
+    phentsize: u16,
+    phnum: u16,
+    shentsize: u16,
+}
+
+/// The identification (class, byte order, OS ABI) and the file header.
+fn read_header<'a, R: ReadRef<'a>>(input: &Input<'a, R>) -> Result<FileHeader, InspectError> {
+    let ident = Fields::new(input.bytes(0, 16, "the ELF identification")?, false);
+    let is64 = match ident.u8(4) {
+        1 => false,
+        2 => true,
+        other => {
+            return Err(input.malformed(format!(
+                "EI_CLASS is {other}, neither 32-bit (1) nor 64-bit (2)"
+            )))
+        }
+    };
+    let big = match ident.u8(5) {
+        1 => false,
+        2 => true,
+        other => {
+            return Err(input.malformed(format!(
+                "EI_DATA is {other}, neither little-endian (1) nor big-endian (2)"
+            )))
+        }
+    };
+    let osabi = ident.u8(7);
+    if !matches!(osabi, 0 | 3) {
+        return Err(InspectError::unsupported(format!(
+            "an ELF for {} (EI_OSABI {osabi}); binwheel builds wheels for Linux, macOS and Windows",
+            osabi_name(osabi)
+        )));
+    }
+    let header_size = if is64 { 64 } else { 52 };
+    let eh = Fields::new(input.bytes(0, header_size, "the ELF header")?, big);
+    let (phoff, shoff, flags, phentsize, phnum, shentsize) = if is64 {
+        (
+            eh.u64(32),
+            eh.u64(40),
+            eh.u32(48),
+            eh.u16(54),
+            eh.u16(56),
+            eh.u16(58),
+        )
+    } else {
+        (
+            u64::from(eh.u32(28)),
+            u64::from(eh.u32(32)),
+            eh.u32(36),
+            eh.u16(42),
+            eh.u16(44),
+            eh.u16(46),
+        )
+    };
+    Ok(FileHeader {
+        is64,
+        big,
+        e_type: eh.u16(16),
+        machine: eh.u16(18),
+        phoff,
+        shoff,
+        flags,
+        phentsize,
+        phnum,
+        shentsize,
+    })
+}
+
+/// The kind e_type says, or `None` for ET_DYN (a PIE or a shared library,
+/// told apart by the dynamic section).
+fn kind_of_type<'a, R: ReadRef<'a>>(
+    input: &Input<'a, R>,
+    e_type: u16,
+) -> Result<Option<Kind>, InspectError> {
+    match e_type {
+        1 => Ok(Some(Kind::Other("relocatable object"))),
+        2 => Ok(Some(Kind::Executable)),
+        3 => Ok(None),
+        4 => Ok(Some(Kind::Other("core dump"))),
+        other => Err(input.malformed(format!(
+            "e_type is {other}, not an executable, shared object or relocatable"
+        ))),
+    }
+}
+
+/// The program headers binwheel needs: PT_LOAD (to map addresses),
+/// PT_INTERP and PT_DYNAMIC (offset and size of each).
+struct Segments {
+    loads: Vec<Load>,
+    interp: Option<(u64, u64)>,
+    dynamic: Option<(u64, u64)>,
+}
+
+fn read_segments<'a, R: ReadRef<'a>>(
+    input: &Input<'a, R>,
+    eh: &FileHeader,
+) -> Result<Segments, InspectError> {
+    let phnum = program_header_count(input, eh)?;
+    let table = input.bytes(
+        eh.phoff,
+        phnum * u64::from(eh.phentsize),
+        "the program header table",
+    )?;
+    let mut segments = Segments {
+        loads: Vec::new(),
+        interp: None,
+        dynamic: None,
+    };
+    for i in 0..phnum as usize {
+        let start = i * usize::from(eh.phentsize);
+        let Some(ph) = table.get(start..) else { break };
+        let ph = Fields::new(ph, eh.big);
+        let p_type = ph.u32(0);
+        let (offset, vaddr, filesz) = if eh.is64 {
+            (ph.u64(8), ph.u64(16), ph.u64(32))
+        } else {
+            (
+                u64::from(ph.u32(4)),
+                u64::from(ph.u32(8)),
+                u64::from(ph.u32(16)),
+            )
+        };
+        match p_type {
+            PT_LOAD if segments.loads.len() < MAX_SEGMENTS as usize => segments.loads.push(Load {
+                vaddr,
+                offset,
+                filesz,
+            }),
+            PT_INTERP if segments.interp.is_none() => segments.interp = Some((offset, filesz)),
+            PT_DYNAMIC if segments.dynamic.is_none() => segments.dynamic = Some((offset, filesz)),
+            _ => {}
+        }
+    }
+    Ok(segments)
+}
+
+/// e_phnum, or with PN_XNUM the real count in section header 0's sh_info;
+/// capped, and with entries large enough to read.
+fn program_header_count<'a, R: ReadRef<'a>>(
+    input: &Input<'a, R>,
+    eh: &FileHeader,
+) -> Result<u64, InspectError> {
+    let phnum = if eh.phnum == PN_XNUM {
+        let size = if eh.is64 { 64 } else { 40 };
+        if u64::from(eh.shentsize) < size {
+            return Err(input.malformed("e_phnum is PN_XNUM but there is no section header 0"));
+        }
+        let sh0 = Fields::new(input.bytes(eh.shoff, size, "section header 0")?, eh.big);
+        u64::from(sh0.u32(if eh.is64 { 44 } else { 28 }))
+    } else {
+        u64::from(eh.phnum)
+    };
+    if phnum > MAX_SEGMENTS {
+        return Err(input.malformed(format!("{phnum} program headers")));
+    }
+    let min_phentsize = if eh.is64 { 56 } else { 32 };
+    if phnum > 0 && u64::from(eh.phentsize) < min_phentsize {
+        return Err(input.malformed(format!(
+            "e_phentsize is {}, smaller than a program header ({min_phentsize})",
+            eh.phentsize
+        )));
+    }
+    Ok(phnum)
+}
+
+/// The interpreter path PT_INTERP names, up to its first NUL.
+fn read_interpreter<'a, R: ReadRef<'a>>(
+    input: &Input<'a, R>,
+    range: Option<(u64, u64)>,
+) -> Result<Option<String>, InspectError> {
+    let Some((offset, size)) = range else {
+        return Ok(None);
+    };
+    if size > MAX_INTERP {
+        return Err(input.malformed(format!("PT_INTERP is {size} bytes long")));
+    }
+    let raw = input.bytes(offset, size, "the interpreter path (PT_INTERP)")?;
+    let raw = raw.split(|&b| b == 0).next().unwrap_or_default();
+    Ok(Some(String::from_utf8_lossy(raw).into_owned()))
 }
 
 #[derive(Default)]
@@ -305,69 +370,115 @@ fn read_dynamic<'a, R: ReadRef<'a>>(
     if !wants_strings {
         return Ok(out);
     }
-    let Some(strtab_addr) = strtab else {
-        return Err(input.malformed("the dynamic section names libraries but has no DT_STRTAB"));
-    };
-    let (strtab_off, strtab_end) = map_address(loads, strtab_addr).ok_or_else(|| {
-        input.malformed(format!(
-            "DT_STRTAB address {strtab_addr:#x} is not inside any PT_LOAD segment"
-        ))
-    })?;
-    let strtab_end = match strsz {
-        Some(sz) => strtab_end.min(strtab_off.saturating_add(sz)),
-        None => strtab_end,
-    };
-    let string = |at: u64, what: &str| -> Result<String, InspectError> {
-        let start = strtab_off.checked_add(at).filter(|s| *s < strtab_end);
+    let strings = Strings::locate(input, loads, strtab, strsz)?;
+    for at in needed_offsets {
+        push_unique(
+            &mut out.needed,
+            strings.get(input, at, "a DT_NEEDED entry")?,
+        );
+    }
+    out.runpath = runpath
+        .map(|at| strings.get(input, at, "DT_RUNPATH"))
+        .transpose()?;
+    out.rpath = rpath
+        .map(|at| strings.get(input, at, "DT_RPATH"))
+        .transpose()?;
+    if let (Some(addr), true) = (verneed, verneednum > 0) {
+        read_verneed(input, &strings, loads, addr, verneednum, big, &mut out)?;
+    }
+    Ok(out)
+}
+
+/// The dynamic string table, as file offsets.
+struct Strings {
+    start: u64,
+    end: u64,
+}
+
+impl Strings {
+    /// Where DT_STRTAB (and DT_STRSZ, when given) put the table.
+    fn locate<'a, R: ReadRef<'a>>(
+        input: &Input<'a, R>,
+        loads: &[Load],
+        strtab: Option<u64>,
+        strsz: Option<u64>,
+    ) -> Result<Strings, InspectError> {
+        let Some(strtab_addr) = strtab else {
+            return Err(input.malformed("the dynamic section names libraries but has no DT_STRTAB"));
+        };
+        let (start, end) = map_address(loads, strtab_addr).ok_or_else(|| {
+            input.malformed(format!(
+                "DT_STRTAB address {strtab_addr:#x} is not inside any PT_LOAD segment"
+            ))
+        })?;
+        let end = match strsz {
+            Some(sz) => end.min(start.saturating_add(sz)),
+            None => end,
+        };
+        Ok(Strings { start, end })
+    }
+
+    /// The string at offset `at` of the table (`what` names it in errors).
+    fn get<'a, R: ReadRef<'a>>(
+        &self,
+        input: &Input<'a, R>,
+        at: u64,
+        what: &str,
+    ) -> Result<String, InspectError> {
+        let start = self.start.checked_add(at).filter(|s| *s < self.end);
         match start {
-            Some(start) => input.cstr(start, strtab_end, what),
+            Some(start) => input.cstr(start, self.end, what),
             None => Err(input.malformed(format!(
                 "{what} points at string {at}, outside the dynamic string table"
             ))),
         }
-    };
-    for at in needed_offsets {
-        push_unique(&mut out.needed, string(at, "a DT_NEEDED entry")?);
     }
-    out.runpath = runpath.map(|at| string(at, "DT_RUNPATH")).transpose()?;
-    out.rpath = rpath.map(|at| string(at, "DT_RPATH")).transpose()?;
+}
 
-    if let (Some(addr), true) = (verneed, verneednum > 0) {
-        let (mut at, _) = map_address(loads, addr).ok_or_else(|| {
-            input.malformed(format!(
-                "DT_VERNEED address {addr:#x} is not inside any PT_LOAD segment"
-            ))
-        })?;
-        let mut aux_seen = 0u64;
-        for _ in 0..verneednum.min(MAX_VERNEED_FILES) {
-            let vn = Fields::new(input.bytes(at, 16, "a version need (Elf_Verneed)")?, big);
-            let (cnt, file, aux, next) = (vn.u16(2), vn.u32(4), vn.u32(8), vn.u32(12));
-            let file = string(u64::from(file), "a version need's file name")?;
-            let mut aux_at = at.saturating_add(u64::from(aux));
-            for _ in 0..cnt {
-                aux_seen += 1;
-                if aux_seen > MAX_VERNEED_AUX {
-                    return Err(input.malformed("more than 65536 version needs"));
-                }
-                let vna = Fields::new(
-                    input.bytes(aux_at, 16, "a version need entry (Elf_Vernaux)")?,
-                    big,
-                );
-                let name = string(u64::from(vna.u32(8)), "a version need's name")?;
-                push_unique(&mut out.versions, (file.clone(), name));
-                let next_aux = vna.u32(12);
-                if next_aux == 0 {
-                    break;
-                }
-                aux_at = aux_at.saturating_add(u64::from(next_aux));
+/// The version needs (DT_VERNEED, DT_VERNEEDNUM): (file, version) pairs.
+fn read_verneed<'a, R: ReadRef<'a>>(
+    input: &Input<'a, R>,
+    strings: &Strings,
+    loads: &[Load],
+    addr: u64,
+    count: u64,
+    big: bool,
+    out: &mut Dynamic,
+) -> Result<(), InspectError> {
+    let (mut at, _) = map_address(loads, addr).ok_or_else(|| {
+        input.malformed(format!(
+            "DT_VERNEED address {addr:#x} is not inside any PT_LOAD segment"
+        ))
+    })?;
+    let mut aux_seen = 0u64;
+    for _ in 0..count.min(MAX_VERNEED_FILES) {
+        let vn = Fields::new(input.bytes(at, 16, "a version need (Elf_Verneed)")?, big);
+        let (cnt, file, aux, next) = (vn.u16(2), vn.u32(4), vn.u32(8), vn.u32(12));
+        let file = strings.get(input, u64::from(file), "a version need's file name")?;
+        let mut aux_at = at.saturating_add(u64::from(aux));
+        for _ in 0..cnt {
+            aux_seen += 1;
+            if aux_seen > MAX_VERNEED_AUX {
+                return Err(input.malformed("more than 65536 version needs"));
             }
-            if next == 0 {
+            let vna = Fields::new(
+                input.bytes(aux_at, 16, "a version need entry (Elf_Vernaux)")?,
+                big,
+            );
+            let name = strings.get(input, u64::from(vna.u32(8)), "a version need's name")?;
+            push_unique(&mut out.versions, (file.clone(), name));
+            let next_aux = vna.u32(12);
+            if next_aux == 0 {
                 break;
             }
-            at = at.saturating_add(u64::from(next));
+            aux_at = aux_at.saturating_add(u64::from(next_aux));
         }
+        if next == 0 {
+            break;
+        }
+        at = at.saturating_add(u64::from(next));
     }
-    Ok(out)
+    Ok(())
 }
 
 /// File offset of virtual address `addr`, and the end of its segment's file bytes.

@@ -197,62 +197,74 @@ fn read_slice<'a, R: ReadRef<'a>>(
             ))));
         }
         let body = Fields::new(&rest[..cmdsize], big);
-        match cmd {
-            LC_BUILD_VERSION if cmdsize >= 24 => {
-                let platform = platform(body.u32(8));
-                // A zippered binary carries macOS and Mac Catalyst; macOS wins.
-                if slice.platform != Some(ApplePlatform::MacOs) {
-                    slice.platform = Some(platform);
-                    slice.minos = Some(nibbles(body.u32(12)));
-                    slice.sdk = Some(nibbles(body.u32(16)));
-                    slice.minos_source = Some("LC_BUILD_VERSION");
-                }
-            }
-            LC_VERSION_MIN_MACOSX
-            | LC_VERSION_MIN_IPHONEOS
-            | LC_VERSION_MIN_TVOS
-            | LC_VERSION_MIN_WATCHOS
-                if cmdsize >= 16 && slice.minos.is_none() =>
-            {
-                let (platform, source) = match cmd {
-                    LC_VERSION_MIN_MACOSX => (ApplePlatform::MacOs, "LC_VERSION_MIN_MACOSX"),
-                    LC_VERSION_MIN_IPHONEOS => {
-                        (ApplePlatform::Other("iOS"), "LC_VERSION_MIN_IPHONEOS")
-                    }
-                    LC_VERSION_MIN_TVOS => (ApplePlatform::Other("tvOS"), "LC_VERSION_MIN_TVOS"),
-                    _ => (ApplePlatform::Other("watchOS"), "LC_VERSION_MIN_WATCHOS"),
-                };
-                slice.platform = Some(platform);
-                slice.minos = Some(nibbles(body.u32(8)));
-                slice.sdk = Some(nibbles(body.u32(12)));
-                slice.minos_source = Some(source);
-            }
-            LC_LOAD_DYLIB | LC_LOAD_WEAK_DYLIB | LC_REEXPORT_DYLIB | LC_LAZY_LOAD_DYLIB
-            | LC_LOAD_UPWARD_DYLIB
-                if cmdsize >= 24 =>
-            {
-                let name_at = body.u32(8) as usize;
-                let name = body
-                    .bytes
-                    .get(name_at..)
-                    .map(|b| b.split(|&c| c == 0).next().unwrap_or_default())
-                    .filter(|b| !b.is_empty())
-                    .ok_or_else(|| {
-                        input.malformed(of(&format!(
-                            "load command {} names a library outside itself",
-                            n + 1
-                        )))
-                    })?;
-                push_unique(
-                    &mut slice.dylibs,
-                    String::from_utf8_lossy(name).into_owned(),
-                );
-            }
-            _ => {}
-        }
+        let outside = || {
+            input.malformed(of(&format!(
+                "load command {} names a library outside itself",
+                n + 1
+            )))
+        };
+        apply_command(&mut slice, cmd, &body, outside)?;
         at += cmdsize;
     }
     Ok(slice)
+}
+
+/// What one load command says about the slice: its platform and minimum
+/// OS (LC_BUILD_VERSION, LC_VERSION_MIN_*) or a dylib it loads.
+fn apply_command(
+    slice: &mut MachoSlice,
+    cmd: u32,
+    body: &Fields<'_>,
+    outside: impl Fn() -> InspectError,
+) -> Result<(), InspectError> {
+    let cmdsize = body.bytes.len();
+    match cmd {
+        LC_BUILD_VERSION if cmdsize >= 24 => {
+            let platform = platform(body.u32(8));
+            // A zippered binary carries macOS and Mac Catalyst; macOS wins.
+            if slice.platform != Some(ApplePlatform::MacOs) {
+                slice.platform = Some(platform);
+                slice.minos = Some(nibbles(body.u32(12)));
+                slice.sdk = Some(nibbles(body.u32(16)));
+                slice.minos_source = Some("LC_BUILD_VERSION");
+            }
+        }
+        LC_VERSION_MIN_MACOSX
+        | LC_VERSION_MIN_IPHONEOS
+        | LC_VERSION_MIN_TVOS
+        | LC_VERSION_MIN_WATCHOS
+            if cmdsize >= 16 && slice.minos.is_none() =>
+        {
+            let (platform, source) = match cmd {
+                LC_VERSION_MIN_MACOSX => (ApplePlatform::MacOs, "LC_VERSION_MIN_MACOSX"),
+                LC_VERSION_MIN_IPHONEOS => (ApplePlatform::Other("iOS"), "LC_VERSION_MIN_IPHONEOS"),
+                LC_VERSION_MIN_TVOS => (ApplePlatform::Other("tvOS"), "LC_VERSION_MIN_TVOS"),
+                _ => (ApplePlatform::Other("watchOS"), "LC_VERSION_MIN_WATCHOS"),
+            };
+            slice.platform = Some(platform);
+            slice.minos = Some(nibbles(body.u32(8)));
+            slice.sdk = Some(nibbles(body.u32(12)));
+            slice.minos_source = Some(source);
+        }
+        LC_LOAD_DYLIB | LC_LOAD_WEAK_DYLIB | LC_REEXPORT_DYLIB | LC_LAZY_LOAD_DYLIB
+        | LC_LOAD_UPWARD_DYLIB
+            if cmdsize >= 24 =>
+        {
+            let name_at = body.u32(8) as usize;
+            let name = body
+                .bytes
+                .get(name_at..)
+                .map(|b| b.split(|&c| c == 0).next().unwrap_or_default())
+                .filter(|b| !b.is_empty())
+                .ok_or_else(outside)?;
+            push_unique(
+                &mut slice.dylibs,
+                String::from_utf8_lossy(name).into_owned(),
+            );
+        }
+        _ => {}
+    }
+    Ok(())
 }
 
 /// Mach-O packs versions as xxxx.yy.zz in one u32.

@@ -1,0 +1,92 @@
+//! Core Metadata rules shared by wheels (`METADATA`) and sdists
+//! (`PKG-INFO`): the header fields, and Name and Version against the file name.
+//!
+//! It must not know archives: callers hand it the text.
+
+use std::str::FromStr;
+
+/// PEP 503 normalization: lowercase, runs of `-_.` become `-`.
+pub(super) fn normalize_name(name: &str) -> String {
+    let mut out = String::new();
+    let mut dash = false;
+    for c in name.chars() {
+        if matches!(c, '-' | '_' | '.') {
+            dash = true;
+        } else {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+/// Every value of `key` among the header fields of Core Metadata
+/// (`METADATA`, `PKG-INFO`): the lines before the first blank one, without
+/// continuation lines. Keys compare case-insensitively.
+pub(super) fn metadata_fields<'a>(
+    text: &'a str,
+    key: &'a str,
+) -> impl Iterator<Item = String> + 'a {
+    text.lines()
+        .take_while(|l| !l.is_empty())
+        .filter(|l| !l.starts_with([' ', '\t']))
+        .filter_map(move |l| {
+            let (k, v) = l.split_once(':')?;
+            k.trim()
+                .eq_ignore_ascii_case(key)
+                .then(|| v.trim().to_string())
+        })
+}
+
+/// The first value of `key` in Core Metadata.
+pub(super) fn metadata_field(text: &str, key: &str) -> Option<String> {
+    metadata_fields(text, key).next()
+}
+
+/// Core Metadata's Name and Version (in the file `what`: `METADATA`, or
+/// an sdist's `{top}/PKG-INFO`) against the distribution's file name.
+pub(super) fn check_metadata(
+    what: &str,
+    text: &str,
+    name: &str,
+    version: &str,
+    problems: &mut Vec<String>,
+) {
+    match metadata_field(text, "Name") {
+        Some(found) if normalize_name(&found) != normalize_name(name) => problems.push(format!(
+            "{what} says Name: {found}, but the filename says {name}"
+        )),
+        None => problems.push(format!("{what} has no Name")),
+        _ => {}
+    }
+    match metadata_field(text, "Version") {
+        Some(found) => {
+            let same = match (
+                pep440_rs::Version::from_str(&found),
+                pep440_rs::Version::from_str(&version.replace('_', "-")),
+            ) {
+                (Ok(a), Ok(b)) => a == b,
+                _ => found == version,
+            };
+            if !same {
+                problems.push(format!(
+                    "{what} says Version: {found}, but the filename says {version}"
+                ));
+            }
+        }
+        None => problems.push(format!("{what} has no Version")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_normalize() {
+        assert_eq!(normalize_name("Foo__Bar.baz"), "foo-bar-baz");
+    }
+}
