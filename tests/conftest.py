@@ -190,9 +190,10 @@ def popen_cleanup():
 
 
 # ---------------------------------------------------------------------------
-# Release checks: builds that take minutes of compiling (binwheel's wheels for
-# every Linux target, binwheel from its own sdist). They run on demand with
-# `bash tests/run release` (pytest --release-checks), not in every test run.
+# Release checks: what takes minutes of compiling or gigabytes of writing
+# (binwheel's wheels for every Linux target and macOS, binwheel from its own
+# sdist, the >4 GiB ZIP64 wheels). They run on demand with `bash tests/run
+# release` (pytest --release-checks), not in every test run.
 
 
 def pytest_addoption(parser):

@@ -3,7 +3,9 @@ empty readme.
 
 The >4 GiB binary is the example's real `hello` for this machine, extended
 with `truncate` to 4.2 GiB: a sparse file, so it costs no disk until it is
-installed. It is the slowest test of the suite (a few minutes): the wheel is
+installed. These two are the slowest tests (a few minutes together, 16 GB
+written), so they run with the release checks (`bash tests/run release`),
+not in every test run: the wheel is
 built, checked byte by byte against the ZIP64 rules, validated by `installer
 --validate-record all` and installed by pip into a fresh venv, where the
 command still runs. A second build stores the entry uncompressed
@@ -117,6 +119,7 @@ def _installer_validates(wheel: Path, scratch: Path) -> None:
     shutil.rmtree(dest)
 
 
+@pytest.mark.release
 def test_binary_over_4_gib_builds_a_zip64_wheel_that_pip_installs(hostile, big_files, make_example, make_venv, tools, tmp_path):
     project = make_example(build_command=False)
     _sparse_binary(project)
@@ -143,6 +146,7 @@ def test_binary_over_4_gib_builds_a_zip64_wheel_that_pip_installs(hostile, big_f
     shutil.rmtree(venv.path)
 
 
+@pytest.mark.release
 def test_binary_over_4_gib_stored_needs_zip64_offsets(hostile, big_files, make_example, tmp_path):
     project = make_example(build_command=False)
     pyproject = project / "pyproject.toml"
