@@ -11,6 +11,7 @@ use std::path::Path;
 use crate::error::{Error, Result};
 use crate::plan::{self, WheelPlan};
 use crate::project::Project;
+use crate::report::Reporter;
 use crate::write::{self, zip::WheelWriter, Source};
 
 /// What a hook call may be told besides the source tree.
@@ -20,16 +21,21 @@ pub struct Options {
     pub target: Option<String>,
     /// The raw `SOURCE_DATE_EPOCH`, if set.
     pub source_date_epoch: Option<String>,
+    /// Where progress, warnings and build commands' output go (stderr
+    /// unless the caller says otherwise).
+    pub reporter: Reporter,
 }
 
 /// Config settings binwheel understands (`-C key=value`).
 pub const CONFIG_SETTINGS: &[&str] = &["target"];
 
 impl Options {
-    /// Build options from the frontend's `config_settings` and an environment lookup.
+    /// Build options from the frontend's `config_settings`, an environment
+    /// lookup and where messages go.
     pub fn new(
         config_settings: &BTreeMap<String, String>,
         env: impl Fn(&str) -> Option<String>,
+        reporter: Reporter,
     ) -> Result<Options> {
         for key in config_settings.keys() {
             if !CONFIG_SETTINGS.contains(&key.as_str()) {
@@ -51,6 +57,7 @@ impl Options {
         Ok(Options {
             target,
             source_date_epoch: env("SOURCE_DATE_EPOCH"),
+            reporter,
         })
     }
 }
@@ -59,7 +66,7 @@ impl Options {
 pub fn plan(source_dir: &Path, options: &Options) -> Result<(Project, WheelPlan)> {
     let project = Project::load(source_dir)?;
     let target = plan::resolve_target(&project, options.target.as_deref())?;
-    let plan = plan::plan_wheel(&project, &target)?;
+    let plan = plan::plan_wheel(&project, &target, &options.reporter)?;
     Ok((project, plan))
 }
 
@@ -68,7 +75,7 @@ pub fn build_wheel(source_dir: &Path, wheel_dir: &Path, options: &Options) -> Re
     let epoch = write::timestamp(options.source_date_epoch.as_deref())?;
     let (project, plan) = plan(source_dir, options)?;
     let filename = write_wheel(&project, &plan, wheel_dir, epoch)?;
-    warn_upload_size(&wheel_dir.join(&filename));
+    warn_upload_size(&wheel_dir.join(&filename), &options.reporter);
     Ok(filename)
 }
 
@@ -91,10 +98,10 @@ fn output_dir(dir: &Path) -> Result<()> {
 /// Say on stderr when a wheel or sdist is over PyPI's default upload limit:
 /// the artifact is right, but uploading it would fail
 /// ([`crate::check::upload_size_note`]). Editable wheels are never uploaded.
-fn warn_upload_size(path: &Path) {
+fn warn_upload_size(path: &Path, reporter: &Reporter) {
     if let Some(note) = crate::check::upload_size_note(path) {
         let name = path.file_name().unwrap_or(path.as_os_str());
-        eprintln!("binwheel: warning: {}: {note}", name.to_string_lossy());
+        reporter.warning(&format!("{}: {note}", name.to_string_lossy()));
     }
 }
 
@@ -202,7 +209,7 @@ pub fn build_sdist(source_dir: &Path, sdist_dir: &Path, options: &Options) -> Re
         writer.add(entry)?;
     }
     writer.finish()?;
-    warn_upload_size(&sdist_dir.join(&filename));
+    warn_upload_size(&sdist_dir.join(&filename), &options.reporter);
     Ok(filename)
 }
 

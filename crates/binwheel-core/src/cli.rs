@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use crate::backend::{self, Options};
 use crate::error::{Error, Result};
+use crate::report::Reporter;
 use crate::target::Target;
 
 const USAGE: &str = "usage: binwheel <command> [options]
@@ -97,7 +98,7 @@ it by itself through binwheel's `validate_pyproject.tool_schema` entry point.
 /// Run the CLI with `args` (without the program name); returns the exit code.
 pub fn main(args: &[String]) -> i32 {
     let Some((command, rest)) = args.split_first() else {
-        eprint!("{USAGE}");
+        Reporter::stderr().text(USAGE);
         return 2;
     };
     if let Some(help) = help_for(command) {
@@ -136,10 +137,10 @@ pub fn main(args: &[String]) -> i32 {
         Ok(code) => code,
         Err(Usage(msg)) => {
             let console = Console::new(Level::Normal);
-            eprintln!(
-                "binwheel: {} {msg}\n\n{USAGE}",
+            console.reporter.text(&format!(
+                "binwheel: {} {msg}\n\n{USAGE}\n",
                 console.paint(RED, "error:")
-            );
+            ));
             2
         }
     }
@@ -235,8 +236,8 @@ const CYAN: &str = "36";
 struct Console {
     level: Level,
     color: bool,
-    /// Keeps the lines of parallel jobs whole.
-    lock: Mutex<()>,
+    /// stderr, quiet with `-q`; each write stays whole among parallel jobs.
+    reporter: Reporter,
 }
 
 impl Console {
@@ -245,7 +246,7 @@ impl Console {
         Console {
             level,
             color: use_color(env, std::io::stderr().is_terminal()),
-            lock: Mutex::new(()),
+            reporter: Reporter::stderr().quiet(level == Level::Quiet),
         }
     }
 
@@ -260,8 +261,7 @@ impl Console {
     /// Lines printed together (progress, or more with -v); nothing with -q.
     fn say(&self, at_least: Level, text: &str) {
         if self.level >= at_least && self.level != Level::Quiet {
-            let _guard = self.lock.lock();
-            eprint!("{text}");
+            self.reporter.text(text);
         }
     }
 
@@ -272,12 +272,16 @@ impl Console {
 
     /// An error, after its progress line (unless quiet), with nothing between.
     fn failed(&self, progress: Option<&str>, context: Option<&str>, e: &Error) {
-        let _guard = self.lock.lock();
-        if let (Some(line), false) = (progress, self.level == Level::Quiet) {
-            eprint!("{line}");
-        }
+        let mut text = match (progress, self.level == Level::Quiet) {
+            (Some(line), false) => line.to_string(),
+            _ => String::new(),
+        };
         let context = context.map(|c| format!("{c}: ")).unwrap_or_default();
-        eprintln!("binwheel: {} {context}{e}", self.paint(RED, "error:"));
+        text.push_str(&format!(
+            "binwheel: {} {context}{e}\n",
+            self.paint(RED, "error:")
+        ));
+        self.reporter.text(&text);
     }
 }
 
@@ -345,7 +349,6 @@ fn build(args: &[String]) -> std::result::Result<i32, Usage> {
     switches.extend(QUIET_VERBOSE);
     let (positional, flags) = parse(args, &["-o", "--out-dir", "--target"], &switches)?;
     let console = Console::new(Level::from_flags(&flags)?);
-    let _quiet = crate::source::set_quiet(console.level == Level::Quiet);
     if positional.len() > 1 {
         return Err(Usage("build takes at most one project directory".into()));
     }
@@ -401,7 +404,7 @@ fn build(args: &[String]) -> std::result::Result<i32, Usage> {
         if let Some(t) = target {
             settings.insert("target".to_string(), t.clone());
         }
-        Options::new(&settings, env)
+        Options::new(&settings, env, console.reporter.clone())
     };
 
     if flags.contains_key("--list") {

@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 use tempfile::NamedTempFile;
 
 use crate::error::{Error, Result};
+use crate::report::Reporter;
 
 /// How many archive members an error message lists.
 const LISTED_MEMBERS: usize = 10;
@@ -41,6 +42,7 @@ pub fn fetch(
     member: Option<&str>,
     cache_dir: &Path,
     timeout: Duration,
+    reporter: &Reporter,
 ) -> Result<PathBuf> {
     let sha256 = sha256.to_ascii_lowercase();
     if sha256.len() != 64 || !sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
@@ -61,11 +63,11 @@ pub fn fetch(
             if member_is_cached(&stored, &stamp, &wanted) {
                 return Ok(stored);
             }
-            let archive = fetch_verified(url, &sha256, cache_dir, timeout)?;
-            extract_member(url, &archive, &wanted, &members, &stored, &stamp)
+            let archive = fetch_verified(url, &sha256, cache_dir, timeout, reporter)?;
+            extract_member(url, &archive, &wanted, &members, &stored, &stamp, reporter)
         }
         None => {
-            let file = fetch_verified(url, &sha256, cache_dir, timeout)?;
+            let file = fetch_verified(url, &sha256, cache_dir, timeout, reporter)?;
             match ArchiveKind::detect(&file)? {
                 kind @ (ArchiveKind::TarGz | ArchiveKind::Tar | ArchiveKind::Zip) => {
                     let scan = scan_archive(url, &file, kind, None, &mut io::sink())?;
@@ -118,27 +120,31 @@ fn cache_dir_from(env: impl Fn(&str) -> Option<OsString>) -> PathBuf {
 // The download
 
 /// `<cache>/downloads/<sha256>`, downloaded unless it is there with the right hash.
-fn fetch_verified(url: &str, sha256: &str, cache_dir: &Path, timeout: Duration) -> Result<PathBuf> {
+fn fetch_verified(
+    url: &str,
+    sha256: &str,
+    cache_dir: &Path,
+    timeout: Duration,
+    reporter: &Reporter,
+) -> Result<PathBuf> {
     let dir = cache_dir.join("downloads");
     let dest = dir.join(sha256);
     if dest.is_file() {
         match hash_file(&dest) {
             Ok(hash) if hash == sha256 => return Ok(dest),
-            Ok(_) => eprintln!(
-                "binwheel: {} no longer matches its sha256; downloading it again",
+            Ok(_) => reporter.note(&format!(
+                "{} no longer matches its sha256; downloading it again",
                 dest.display()
-            ),
-            Err(e) => eprintln!(
-                "binwheel: cannot read {} ({e}); downloading it again",
+            )),
+            Err(e) => reporter.note(&format!(
+                "cannot read {} ({e}); downloading it again",
                 dest.display()
-            ),
+            )),
         }
     }
     std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create", &dir, e))?;
     let mut tmp = temp_in(&dir)?;
-    if !crate::source::is_quiet() {
-        eprintln!("binwheel: downloading {url}");
-    }
+    reporter.progress(&format!("downloading {url}"));
     let (actual, size) = match file_url_path(url)? {
         Some(path) => {
             let mut source = File::open(&path).map_err(|e| {
@@ -487,6 +493,7 @@ fn extract_member(
     dir: &Path,
     stored: &Path,
     stamp: &Path,
+    reporter: &Reporter,
 ) -> Result<PathBuf> {
     let kind = ArchiveKind::detect(archive)?;
     match kind {
@@ -537,7 +544,7 @@ fn extract_member(
         // Without the stamp the member is extracted again next time; the
         // file itself is correct.
         if !member_is_cached(stored, stamp, wanted) {
-            eprintln!("binwheel: cannot write {}: {}", stamp.display(), e.error);
+            reporter.note(&format!("cannot write {}: {}", stamp.display(), e.error));
         }
     }
     Ok(stored.to_path_buf())
@@ -764,6 +771,11 @@ fn cache_name(member: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Tests keep the download progress to themselves.
+    fn silent() -> Reporter {
+        Reporter::capture().0
+    }
     use std::io::{BufRead, BufReader};
     use std::net::{SocketAddr, TcpListener, TcpStream};
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -976,6 +988,7 @@ mod tests {
             None,
             cache.path(),
             TIMEOUT,
+            &silent(),
         )
         .unwrap();
         assert_eq!(path, cache.path().join("downloads").join(&hash));
@@ -995,6 +1008,7 @@ mod tests {
             None,
             cache.path(),
             TIMEOUT,
+            &silent(),
         )
         .unwrap();
         assert_eq!(std::fs::read(path).unwrap(), data);
@@ -1008,10 +1022,10 @@ mod tests {
         let server = Server::start(vec![Reply::Body(data.clone())]);
         let url = server.url("/hello");
         let cache = tempfile::tempdir().unwrap();
-        let first = fetch(&url, &hash, None, cache.path(), TIMEOUT).unwrap();
+        let first = fetch(&url, &hash, None, cache.path(), TIMEOUT, &silent()).unwrap();
         // The server has stopped listening: a second request would fail.
         assert_eq!(server.finish(), 1);
-        let second = fetch(&url, &hash, None, cache.path(), TIMEOUT).unwrap();
+        let second = fetch(&url, &hash, None, cache.path(), TIMEOUT, &silent()).unwrap();
         assert_eq!(first, second);
     }
 
@@ -1024,7 +1038,15 @@ mod tests {
         std::fs::create_dir_all(&downloads).unwrap();
         std::fs::write(downloads.join(&hash), &data[..100]).unwrap();
         let server = Server::start(vec![Reply::Body(data.clone())]);
-        let path = fetch(&server.url("/x"), &hash, None, cache.path(), TIMEOUT).unwrap();
+        let path = fetch(
+            &server.url("/x"),
+            &hash,
+            None,
+            cache.path(),
+            TIMEOUT,
+            &silent(),
+        )
+        .unwrap();
         assert_eq!(std::fs::read(path).unwrap(), data);
         assert_eq!(server.finish(), 1);
         assert_eq!(listing(&downloads), [hash]);
@@ -1037,7 +1059,7 @@ mod tests {
         let server = Server::start(vec![Reply::Body(data.clone())]);
         let url = server.url("/hello");
         let cache = tempfile::tempdir().unwrap();
-        let err = fetch(&url, &pinned, None, cache.path(), TIMEOUT).unwrap_err();
+        let err = fetch(&url, &pinned, None, cache.path(), TIMEOUT, &silent()).unwrap_err();
         let msg = err.message();
         assert!(
             msg.starts_with(&format!("checksum mismatch for {url}")),
@@ -1057,7 +1079,15 @@ mod tests {
         let server = Server::start(vec![Reply::Status(404)]);
         let url = server.url("/missing-1.0.tar.gz");
         let cache = tempfile::tempdir().unwrap();
-        let err = fetch(&url, &"00".repeat(32), None, cache.path(), TIMEOUT).unwrap_err();
+        let err = fetch(
+            &url,
+            &"00".repeat(32),
+            None,
+            cache.path(),
+            TIMEOUT,
+            &silent(),
+        )
+        .unwrap_err();
         let msg = err.message();
         assert!(
             msg.starts_with(&format!(
@@ -1079,7 +1109,7 @@ mod tests {
         let url = format!("http://127.0.0.1:{port}/hello");
         let cache = tempfile::tempdir().unwrap();
         let hash = "cd".repeat(32);
-        let err = fetch(&url, &hash, None, cache.path(), TIMEOUT).unwrap_err();
+        let err = fetch(&url, &hash, None, cache.path(), TIMEOUT, &silent()).unwrap_err();
         let msg = err.message();
         assert!(
             msg.starts_with(&format!(
@@ -1105,6 +1135,7 @@ mod tests {
             None,
             cache.path(),
             Duration::from_secs(1),
+            &silent(),
         )
         .unwrap_err();
         let took = started.elapsed();
@@ -1135,6 +1166,7 @@ mod tests {
             None,
             &cache,
             TIMEOUT,
+            &silent(),
         )
         .unwrap();
         assert_eq!(std::fs::read(got).unwrap(), data);
@@ -1170,6 +1202,7 @@ mod tests {
             Some("./hello-1.0/hello"),
             cache.path(),
             TIMEOUT,
+            &silent(),
         )
         .unwrap();
         assert_eq!(
@@ -1192,11 +1225,27 @@ mod tests {
         );
         // Served from the member cache, even without the archive.
         std::fs::remove_file(cache.path().join("downloads").join(&hash)).unwrap();
-        let again = fetch(&url, &hash, Some("hello-1.0/hello"), cache.path(), TIMEOUT).unwrap();
+        let again = fetch(
+            &url,
+            &hash,
+            Some("hello-1.0/hello"),
+            cache.path(),
+            TIMEOUT,
+            &silent(),
+        )
+        .unwrap();
         assert_eq!(again, path);
         // A damaged member is extracted again (here: from a new download).
         std::fs::write(&path, b"garbage").unwrap();
-        let err = fetch(&url, &hash, Some("hello-1.0/hello"), cache.path(), TIMEOUT).unwrap_err();
+        let err = fetch(
+            &url,
+            &hash,
+            Some("hello-1.0/hello"),
+            cache.path(),
+            TIMEOUT,
+            &silent(),
+        )
+        .unwrap_err();
         assert!(err.message().contains("connection was refused"), "{err}");
     }
 
@@ -1217,6 +1266,7 @@ mod tests {
             Some("bin/hello"),
             &dir.path().join("c"),
             TIMEOUT,
+            &silent(),
         )
         .unwrap();
         assert_eq!(std::fs::read(got).unwrap(), exe);
@@ -1248,6 +1298,7 @@ mod tests {
             Some("hello.exe"),
             cache.path(),
             TIMEOUT,
+            &silent(),
         )
         .unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), exe);
@@ -1266,6 +1317,7 @@ mod tests {
             Some(member),
             cache.path(),
             TIMEOUT,
+            &silent(),
         )
         .unwrap_err();
         assert!(err.message().contains(needle), "{err}");
@@ -1366,7 +1418,15 @@ mod tests {
         let hash = sha(&tar);
         let server = Server::start(vec![Reply::Body(tar)]);
         let cache = tempfile::tempdir().unwrap();
-        let err = fetch(&server.url("/h.tgz"), &hash, None, cache.path(), TIMEOUT).unwrap_err();
+        let err = fetch(
+            &server.url("/h.tgz"),
+            &hash,
+            None,
+            cache.path(),
+            TIMEOUT,
+            &silent(),
+        )
+        .unwrap_err();
         assert!(
             err.message()
                 .contains("is a .tar.gz archive, not an executable"),
@@ -1391,7 +1451,15 @@ mod tests {
         let file = dir.path().join("h.xz");
         std::fs::write(&file, &xz).unwrap();
         let url = format!("file://{}", to_url_path(&file));
-        let err = fetch(&url, &sha(&xz), None, &dir.path().join("c"), TIMEOUT).unwrap_err();
+        let err = fetch(
+            &url,
+            &sha(&xz),
+            None,
+            &dir.path().join("c"),
+            TIMEOUT,
+            &silent(),
+        )
+        .unwrap_err();
         assert!(
             err.message().contains("is a .xz file, not an executable"),
             "{err}"
@@ -1408,6 +1476,7 @@ mod tests {
                 Some(m),
                 cache.path(),
                 TIMEOUT,
+                &silent(),
             )
             .unwrap_err();
             assert!(
@@ -1416,7 +1485,15 @@ mod tests {
                 "{m}: {err}"
             );
         }
-        let err = fetch("http://127.0.0.1:9/x", "abc", None, cache.path(), TIMEOUT).unwrap_err();
+        let err = fetch(
+            "http://127.0.0.1:9/x",
+            "abc",
+            None,
+            cache.path(),
+            TIMEOUT,
+            &silent(),
+        )
+        .unwrap_err();
         assert!(err.message().contains("must be 64 hex digits"), "{err}");
         assert!(all_files(cache.path()).is_empty());
     }

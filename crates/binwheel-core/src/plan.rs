@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 use crate::inspect;
 use crate::locator::{self, LocatedBinary};
 use crate::project::{PackageSource, Project};
+use crate::report::Reporter;
 use crate::settings::{BinarySettings, Install, LibrarySettings, TargetSettings};
 use crate::source::{self, Origin};
 use crate::tags::{self, PlatformTag, TagPolicy};
@@ -357,7 +358,11 @@ fn scripts_cannot_load_libraries(
 }
 
 /// Plan the wheel for one target, downloading or building binaries that have no prebuilt file.
-pub fn plan_wheel(project: &Project, target: &ResolvedTarget) -> Result<WheelPlan> {
+pub fn plan_wheel(
+    project: &Project,
+    target: &ResolvedTarget,
+    reporter: &Reporter,
+) -> Result<WheelPlan> {
     let meta = &project.metadata;
     let package = &project.package;
     let target_settings: Option<&TargetSettings> = project.settings.target(target.target);
@@ -374,7 +379,7 @@ pub fn plan_wheel(project: &Project, target: &ResolvedTarget) -> Result<WheelPla
             // (e.g. `cargo build --release --target {rust_target}`).
             Origin::Command { argv, env } if !source::uses_out(&argv, &env) => {
                 let out = binary_path(project, b, target)?;
-                source::run(project, b, &argv, &env, &out)?;
+                source::run(project, b, &argv, &env, &out, reporter)?;
                 source::inside_project(project, &out)?;
                 out
             }
@@ -393,7 +398,7 @@ pub fn plan_wheel(project: &Project, target: &ResolvedTarget) -> Result<WheelPla
                     .join(&b.name.value);
                 std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create", &dir, e))?;
                 let out = dir.join(&loc.file_name);
-                source::run(project, b, &argv, &env, &out)?;
+                source::run(project, b, &argv, &env, &out, reporter)?;
                 out
             }
             Origin::Download {
@@ -407,6 +412,7 @@ pub fn plan_wheel(project: &Project, target: &ResolvedTarget) -> Result<WheelPla
                 member.as_deref(),
                 &crate::download::cache_dir(),
                 timeout,
+                reporter,
             )
             .map_err(|e| {
                 e.context(format!(
@@ -736,7 +742,7 @@ mod tests {
     #[test]
     fn package_layout_puts_the_binary_in_bin() {
         let (_dir, project, target) = host_project("script = \"xt\"\n");
-        let plan = plan_wheel(&project, &target).unwrap();
+        let plan = plan_wheel(&project, &target, &Reporter::capture().0).unwrap();
         let exe = target.target.exe_suffix();
         let bin = format!("x_tool/_bin/x{exe}");
         assert!(paths(&plan).contains(&bin.as_str()), "{:?}", paths(&plan));
@@ -748,7 +754,7 @@ mod tests {
     #[test]
     fn scripts_layout_puts_the_binary_in_data_scripts() {
         let (_dir, project, target) = host_project("install = \"scripts\"\n");
-        let plan = plan_wheel(&project, &target).unwrap();
+        let plan = plan_wheel(&project, &target, &Reporter::capture().0).unwrap();
         let exe = target.target.exe_suffix();
         let script = format!("x_tool-1.0.data/scripts/x{exe}");
         assert!(
@@ -774,13 +780,13 @@ mod tests {
             + "[[tool.binwheel.library]]\nname = \"libx.so\"\npath = \"bin/{target}/libx.so\"\n";
         std::fs::write(dir.path().join("pyproject.toml"), text).unwrap();
         let project = Project::load(dir.path()).unwrap();
-        let plan = plan_wheel(&project, &target).unwrap();
+        let plan = plan_wheel(&project, &target, &Reporter::capture().0).unwrap();
         assert!(plan
             .files
             .iter()
             .any(|e| e.path == "x_tool/_bin/libx.so" && e.executable));
         std::fs::remove_file(dir.path().join("bin").join(&host).join("libx.so")).unwrap();
-        let err = plan_wheel(&project, &target).unwrap_err();
+        let err = plan_wheel(&project, &target, &Reporter::capture().0).unwrap_err();
         assert!(
             err.message().contains("library \"libx.so\" for target"),
             "{err}"
@@ -806,7 +812,7 @@ mod tests {
                 );
             std::fs::write(dir.path().join("pyproject.toml"), text).unwrap();
             let project = Project::load(dir.path()).unwrap();
-            let result = plan_wheel(&project, &target);
+            let result = plan_wheel(&project, &target, &Reporter::capture().0);
             assert_eq!(result.is_ok(), ok, "install = {install}");
             if let Err(err) = result {
                 let msg = err.message();
@@ -832,7 +838,7 @@ mod tests {
         let (dir, project, target) = host_project(&extra);
         let prebuilt = dir.path().join("bin").join(target.target.name()).join("x");
         std::fs::remove_file(&prebuilt).unwrap();
-        let plan = plan_wheel(&project, &target).unwrap();
+        let plan = plan_wheel(&project, &target, &Reporter::capture().0).unwrap();
         assert!(
             prebuilt.is_file(),
             "the command should have made {}",
@@ -843,7 +849,7 @@ mod tests {
 
         let (dir, project, target) = host_project("build = [\"true\"]\n");
         std::fs::remove_file(dir.path().join("bin").join(target.target.name()).join("x")).unwrap();
-        let err = plan_wheel(&project, &target).unwrap_err();
+        let err = plan_wheel(&project, &target, &Reporter::capture().0).unwrap_err();
         assert!(
             err.message().contains("left no file at its `path`"),
             "{err}"

@@ -4,54 +4,26 @@
 //! Owns the choice (a prebuilt file at `path` wins; else a `url` pinned for
 //! this target is downloaded; else `build` runs) and running the command:
 //! argv without a shell, in the project directory, with the target's
-//! environment, its stdout and stderr merged in order and streamed to our
-//! stderr (which the frontend shows; held back under `binwheel build -q`),
+//! environment, its stdout and stderr merged in order and handed to the
+//! reporter (stderr, which the frontend shows; held back under
+//! `binwheel build -q`),
 //! and the last lines kept for the error message. It does not inspect
 //! binaries or decide archive names.
 
 use std::collections::VecDeque;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex};
 
 use crate::error::{Error, Result};
 use crate::plan::{binary_path, expand, ResolvedTarget};
 use crate::project::Project;
+use crate::report::Reporter;
 use crate::settings::BinarySettings;
 
 /// How many lines of a failed command's output its error message repeats.
 const TAIL_LINES: usize = 25;
-
-/// When set, build commands run silently: their output is kept only for the
-/// error message of a failed command, and downloads are not announced
-/// (`binwheel build -q`). Frontends never set it, so pip, build and uv show a
-/// command's output as it comes.
-static QUIET: AtomicBool = AtomicBool::new(false);
-
-/// Silence build commands' output, and the lines that announce commands and
-/// downloads, until the returned guard is dropped (which restores what was
-/// set before). A failing command's last lines still go into its error;
-/// warnings are still printed.
-#[must_use = "quiet lasts only while the guard lives"]
-pub fn set_quiet(quiet: bool) -> QuietGuard {
-    QuietGuard(QUIET.swap(quiet, Ordering::Relaxed))
-}
-
-/// Restores the previous quiet setting when dropped, so a `binwheel build -q`
-/// run inside a Python process does not silence later hook calls.
-pub struct QuietGuard(bool);
-
-impl Drop for QuietGuard {
-    fn drop(&mut self) {
-        QUIET.store(self.0, Ordering::Relaxed);
-    }
-}
-
-pub fn is_quiet() -> bool {
-    QUIET.load(Ordering::Relaxed)
-}
 
 /// Where a binary comes from for one target.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -240,6 +212,7 @@ pub fn run(
     argv: &[String],
     env: &[(String, String)],
     out: &Path,
+    reporter: &Reporter,
 ) -> Result<()> {
     let out_str = out
         .to_str()
@@ -251,10 +224,7 @@ pub fn run(
         .map(|(k, v)| (k.clone(), v.replace("{out}", out_str)))
         .collect();
     let shown = shell_words(&argv);
-    let quiet = is_quiet();
-    if !quiet {
-        eprintln!("binwheel: building {:?}: {shown}", b.name.value);
-    }
+    reporter.progress(&format!("building {:?}: {shown}", b.name.value));
     // stdout and stderr share one pipe, so the lines keep the order the
     // command wrote them in and its last words are the error's last lines.
     let pipe = || -> std::io::Result<_> {
@@ -286,7 +256,7 @@ pub fn run(
             ))
         })?;
     let tail = Arc::new(Mutex::new(VecDeque::with_capacity(TAIL_LINES)));
-    let forwarder = forward(output, tail.clone(), quiet);
+    let forwarder = forward(output, tail.clone(), reporter.clone());
     let status = child
         .wait()
         .map_err(|e| Error::new(format!("waiting for the build command ({shown}): {e}")))?;
@@ -334,12 +304,12 @@ pub fn uses_out(argv: &[String], env: &[(String, String)]) -> bool {
     argv.iter().any(|a| a.contains("{out}")) || env.iter().any(|(_, v)| v.contains("{out}"))
 }
 
-/// Copy a child's output stream to our stderr line by line (unless `quiet`),
-/// keeping the last lines.
+/// Hand a child's output stream to the reporter line by line (held back
+/// when quiet), keeping the last lines.
 fn forward(
     stream: impl Read + Send + 'static,
     tail: Arc<Mutex<VecDeque<String>>>,
-    quiet: bool,
+    reporter: Reporter,
 ) -> std::thread::JoinHandle<()> {
     std::thread::spawn(move || {
         let mut reader = BufReader::new(stream);
@@ -349,9 +319,7 @@ fn forward(
             match reader.read_until(b'\n', &mut line) {
                 Ok(0) | Err(_) => break,
                 Ok(_) => {
-                    if !quiet {
-                        let _ = std::io::stderr().write_all(&line);
-                    }
+                    reporter.command_output(&line);
                     let text = String::from_utf8_lossy(&line).trim_end().to_string();
                     if let Ok(mut t) = tail.lock() {
                         if t.len() == TAIL_LINES {
@@ -387,24 +355,6 @@ mod tests {
     use super::*;
     use crate::target::Target;
 
-    #[test]
-    fn quiet_lasts_as_long_as_its_guard() {
-        assert!(!is_quiet());
-        {
-            let _outer = set_quiet(true);
-            assert!(is_quiet());
-            {
-                let _inner = set_quiet(false);
-                assert!(!is_quiet());
-            }
-            assert!(is_quiet());
-        }
-        assert!(
-            !is_quiet(),
-            "a finished `build -q` must not silence later builds"
-        );
-    }
-
     #[cfg(unix)]
     #[test]
     fn prebuilt_symlink_out_of_the_project_is_refused() {
@@ -426,6 +376,41 @@ mod tests {
         };
         let err = origin(&project, &project.settings.binaries[0], &target).unwrap_err();
         assert!(err.message().contains("outside the project"), "{err}");
+    }
+
+    /// A build command's output goes to the reporter (held back when quiet);
+    /// its last lines are in the error either way.
+    #[cfg(unix)]
+    #[test]
+    fn command_output_goes_to_the_reporter() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[project]\nname = \"x\"\nversion = \"1\"\n[[tool.binwheel.binary]]\nname = \"x\"\npath = \"bin/x\"\n",
+        )
+        .unwrap();
+        let project = Project::load(dir.path()).unwrap();
+        let b = &project.settings.binaries[0];
+        let argv: Vec<String> = ["sh", "-c", "echo compiling; exit 3"]
+            .map(String::from)
+            .to_vec();
+        let out = dir.path().join("out");
+        for quiet in [false, true] {
+            let (reporter, captured) = Reporter::capture();
+            let err = run(&project, b, &argv, &[], &out, &reporter.quiet(quiet)).unwrap_err();
+            assert!(err.message().contains("exit code 3"), "{err}");
+            assert!(err.message().contains("\n  | compiling"), "{err}");
+            let shown = captured.text();
+            if quiet {
+                assert_eq!(shown, "");
+            } else {
+                assert!(
+                    shown.starts_with("binwheel: building \"x\": sh -c"),
+                    "{shown}"
+                );
+                assert!(shown.ends_with("\ncompiling\n"), "{shown}");
+            }
+        }
     }
 
     #[test]

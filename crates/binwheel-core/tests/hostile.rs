@@ -104,6 +104,7 @@ impl Fixture {
         Options {
             target: Some("linux-x86_64".into()),
             source_date_epoch: None,
+            ..Options::default()
         }
     }
 

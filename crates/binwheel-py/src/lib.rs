@@ -7,6 +7,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use binwheel_core::backend::{self, Options};
+use binwheel_core::report::Reporter;
 use pyo3::create_exception;
 use pyo3::exceptions::PySystemExit;
 use pyo3::prelude::*;
@@ -44,7 +45,10 @@ fn options(config_settings: Option<&Bound<'_, PyDict>>) -> PyResult<Options> {
             settings.insert(key, value);
         }
     }
-    Options::new(&settings, |name| std::env::var(name).ok()).map_err(to_py)
+    // The frontend shows the hook's stderr (progress, a build command's
+    // output, warnings) to its user.
+    let reporter = Reporter::stderr();
+    Options::new(&settings, |name| std::env::var(name).ok(), reporter).map_err(to_py)
 }
 
 /// Run `f` without the GIL and map its error.
