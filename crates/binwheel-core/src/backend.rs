@@ -65,7 +65,7 @@ impl Options {
 /// Load the project and plan its wheel for the requested target.
 pub fn plan(source_dir: &Path, options: &Options) -> Result<(Project, WheelPlan)> {
     let project = Project::load(source_dir)?;
-    let target = plan::resolve_target(&project, options.target.as_deref())?;
+    let target = project.resolve_target(options.target.as_deref())?;
     let plan = plan::plan_wheel(&project, &target, &options.reporter)?;
     Ok((project, plan))
 }
@@ -186,8 +186,8 @@ pub fn prepare_metadata(
 /// hook a frontend calls.
 pub fn requires_for_build_wheel(source_dir: &Path, options: &Options) -> Result<Vec<String>> {
     let project = Project::load(source_dir)?;
-    let target = plan::resolve_target(&project, options.target.as_deref())?;
-    plan::build_requires(&project, &target)
+    let target = project.resolve_target(options.target.as_deref())?;
+    crate::source::build_requires(&project, &target)
 }
 
 /// `get_requires_for_build_sdist`.

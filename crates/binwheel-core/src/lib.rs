@@ -26,6 +26,7 @@ pub mod settings;
 pub mod source;
 pub mod tags;
 pub mod target;
+pub mod template;
 pub mod toml;
 pub mod version;
 pub mod write;

@@ -7,31 +7,18 @@
 //! `project`) and does not write bytes (that is `write`).
 
 use std::collections::BTreeMap;
-use std::path::{Component, Path, PathBuf};
-use std::sync::Arc;
-
-use tempfile::TempDir;
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::inspect;
 use crate::locator::{self, LocatedBinary};
 use crate::project::{PackageSource, Project};
 use crate::report::Reporter;
-use crate::settings::{BinarySettings, Install, LibrarySettings, TargetSettings};
-use crate::source::{self, Origin};
+use crate::settings::{BinarySettings, Install, TargetSettings};
+use crate::source::{self, BuildDir};
 use crate::tags::{self, PlatformTag, TagPolicy};
-use crate::target::Target;
-use crate::toml::Spanned;
+use crate::target::ResolvedTarget;
 use crate::write::Entry;
-
-/// The target a build is for, with how the user named it.
-#[derive(Debug, Clone)]
-pub struct ResolvedTarget {
-    pub target: Target,
-    /// The `{target}` placeholder: the key in [tool.binwheel.targets] when
-    /// configured, else the canonical name.
-    pub key: String,
-}
 
 /// Everything a wheel will contain.
 #[derive(Debug, Clone)]
@@ -46,7 +33,7 @@ pub struct WheelPlan {
     /// `.dist-info` files except RECORD, sorted by path.
     pub dist_info: Vec<Entry>,
     /// Holds binaries built for this plan until the plan is dropped.
-    _workdir: Option<Arc<TempDir>>,
+    _build_dir: BuildDir,
 }
 
 impl WheelPlan {
@@ -67,173 +54,6 @@ impl WheelPlan {
             tags::compressed(&self.platform_tags)
         )
     }
-}
-
-/// Pick the target: the one asked for (config setting or environment), else the host.
-pub fn resolve_target(project: &Project, requested: Option<&str>) -> Result<ResolvedTarget> {
-    let configured = &project.settings.targets;
-    let configured_list = || {
-        if configured.is_empty() {
-            "none (any target may be built)".to_string()
-        } else {
-            configured
-                .iter()
-                .map(|t| t.key.value.as_str())
-                .collect::<Vec<_>>()
-                .join(", ")
-        }
-    };
-    let target = match requested {
-        Some(name) => Target::parse(name).ok_or_else(|| {
-            Error::new(format!(
-                "unknown target {name:?}\n  help: targets are <os>-<arch> such as linux-x86_64, linux-aarch64, macos-arm64, windows-x86_64 (Go and Rust spellings work too); configured in {}: {}",
-                project.pyproject.display,
-                configured_list()
-            ))
-        })?,
-        None => Target::host().ok_or_else(|| {
-            Error::new(format!(
-                "binwheel does not know this machine's platform ({}-{})\n  help: name the target with -C target=NAME or BINWHEEL_TARGET",
-                std::env::consts::OS,
-                std::env::consts::ARCH
-            ))
-        })?,
-    };
-    if configured.is_empty() {
-        return Ok(ResolvedTarget {
-            target,
-            key: target.name(),
-        });
-    }
-    match project.settings.target(target) {
-        Some(t) => Ok(ResolvedTarget {
-            target,
-            key: t.key.value.clone(),
-        }),
-        None => Err(Error::new(format!(
-            "target {target}{} is not in [tool.binwheel.targets] of {}\n  help: configured targets: {}; add `{target} = {{}}` to build it",
-            if requested.is_none() { " (this machine)" } else { "" },
-            project.pyproject.display,
-            configured_list()
-        ))),
-    }
-}
-
-/// Expand `{placeholder}`s in a template for one target.
-pub fn expand(template: &str, target: &ResolvedTarget, version: &str) -> Result<String> {
-    let t = target.target;
-    let mut out = String::with_capacity(template.len());
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let close = rest[open..]
-            .find('}')
-            .ok_or_else(|| Error::new(format!("unclosed `{{` in {template:?}")))?;
-        let name = &rest[open + 1..open + close];
-        let value = match name {
-            "target" => target.key.clone(),
-            "os" => t.os.name().to_string(),
-            "arch" => t.arch_name().to_string(),
-            "goos" => t.os.goos().to_string(),
-            "goarch" => t
-                .arch
-                .goarch()
-                .ok_or_else(|| {
-                    Error::new(format!(
-                        "{template:?} uses {{goarch}}, but Go has no architecture for {t}"
-                    ))
-                })?
-                .to_string(),
-            "rust_target" => t.rust_target().to_string(),
-            "exe" => t.exe_suffix().to_string(),
-            "version" => version.to_string(),
-            other => {
-                return Err(Error::new(format!(
-                    "unknown placeholder {{{other}}} in {template:?}"
-                )))
-            }
-        };
-        out.push_str(&value);
-        rest = &rest[open + close + 1..];
-    }
-    out.push_str(rest);
-    Ok(out)
-}
-
-/// Where binary `b`'s prebuilt file for this target is, checked to lie inside the project.
-pub fn binary_path(
-    project: &Project,
-    b: &BinarySettings,
-    target: &ResolvedTarget,
-) -> Result<PathBuf> {
-    project_path(project, "binary", &b.name, &b.path, target)
-}
-
-/// `path` (a template) of the binary or library `name`, expanded for `target`
-/// and checked to stay inside the project.
-pub fn project_path(
-    project: &Project,
-    what: &str,
-    name: &Spanned<String>,
-    path: &Spanned<String>,
-    target: &ResolvedTarget,
-) -> Result<PathBuf> {
-    let expanded = expand(&path.value, target, &project.metadata.version_string())?;
-    let rel = Path::new(&expanded);
-    let escapes = rel.is_absolute()
-        || rel.components().any(|c| {
-            matches!(
-                c,
-                Component::ParentDir | Component::Prefix(_) | Component::RootDir
-            )
-        });
-    if expanded.contains(char::is_control) {
-        return Err(project.pyproject.error(
-            path.span.clone(),
-            format!(
-                "{} {:?}: path {:?} contains a control character",
-                what, name.value, expanded
-            ),
-            Some("write the path of the prebuilt file relative to the project directory, e.g. \"bin/{target}/hello{exe}\"".into()),
-        ));
-    }
-    if escapes {
-        return Err(project.pyproject.error(
-            path.span.clone(),
-            format!(
-                "{} {:?}: path {:?} points outside the project",
-                what, name.value, expanded
-            ),
-            Some("paths are relative to the project directory and may not use `..`; copy or build the binary into the project".into()),
-        ));
-    }
-    Ok(project.root.join(rel))
-}
-
-/// The prebuilt file of library `lib` for `target`, which must exist inside the project.
-fn library_file(
-    project: &Project,
-    lib: &LibrarySettings,
-    target: &ResolvedTarget,
-) -> Result<PathBuf> {
-    let path = project_path(project, "library", &lib.name, &lib.path, target)?;
-    if !path.is_file() {
-        let shown = path
-            .strip_prefix(&project.root)
-            .unwrap_or(&path)
-            .display()
-            .to_string();
-        return Err(project.pyproject.error(
-            lib.path.span.clone(),
-            format!(
-                "library {:?} for target {}: no file at {shown}",
-                lib.name.value, target.key
-            ),
-            Some(format!("build the library for {} first", target.key)),
-        ));
-    }
-    source::inside_project(project, &path)?;
-    Ok(path)
 }
 
 /// The binaries of a wheel as the locator names them (no file needed yet).
@@ -292,20 +112,6 @@ fn plan_dist_info(project: &Project, target: &ResolvedTarget) -> Result<Vec<Entr
     }
     dist_info.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(dist_info)
-}
-
-/// Requirements the frontend must install for this wheel build: the
-/// `build-requires` of every binary that will be built rather than found.
-pub fn build_requires(project: &Project, target: &ResolvedTarget) -> Result<Vec<String>> {
-    let mut out = Vec::new();
-    for b in &project.settings.binaries {
-        if let Origin::Command { .. } = source::origin(project, b, target)? {
-            out.extend(b.build_requires.iter().map(|r| r.value.clone()));
-        }
-    }
-    out.sort();
-    out.dedup();
-    Ok(out)
 }
 
 /// A binary installed into scripts/ lands in the environment's `bin/`
@@ -371,56 +177,10 @@ pub fn plan_wheel(
     // Binaries: find or build, inspect, derive tags.
     let mut files = Vec::new();
     let mut facts = Vec::new();
-    let mut workdir: Option<Arc<TempDir>> = None;
+    let mut build_dir = BuildDir::default();
     for (b, loc) in project.settings.binaries.iter().zip(&located) {
-        let path = match source::origin(project, b, target)? {
-            Origin::Prebuilt(path) => path,
-            // A command without {out} leaves the binary at `path` itself
-            // (e.g. `cargo build --release --target {rust_target}`).
-            Origin::Command { argv, env } if !source::uses_out(&argv, &env) => {
-                let out = binary_path(project, b, target)?;
-                source::run(project, b, &argv, &env, &out, reporter)?;
-                source::inside_project(project, &out)?;
-                out
-            }
-            Origin::Command { argv, env } => {
-                if workdir.is_none() {
-                    let dir = tempfile::Builder::new()
-                        .prefix("binwheel-build-")
-                        .tempdir()
-                        .map_err(|e| Error::new(format!("cannot create a build directory: {e}")))?;
-                    workdir = Some(Arc::new(dir));
-                }
-                let dir = workdir
-                    .as_ref()
-                    .expect("just set")
-                    .path()
-                    .join(&b.name.value);
-                std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create", &dir, e))?;
-                let out = dir.join(&loc.file_name);
-                source::run(project, b, &argv, &env, &out, reporter)?;
-                out
-            }
-            Origin::Download {
-                url,
-                sha256,
-                member,
-                timeout,
-            } => crate::download::fetch(
-                &url,
-                &sha256,
-                member.as_deref(),
-                &crate::download::cache_dir(),
-                timeout,
-                reporter,
-            )
-            .map_err(|e| {
-                e.context(format!(
-                    "binary {:?} for target {}",
-                    b.name.value, target.key
-                ))
-            })?,
-        };
+        let path =
+            source::binary_file(project, b, target, &loc.file_name, &mut build_dir, reporter)?;
         // Tag errors name the binary and its file ("hello (bin/linux-x86_64/hello)").
         let shown = path.strip_prefix(&project.root).unwrap_or(&path);
         let label = format!("{} ({})", b.name.value, shown.display());
@@ -443,7 +203,7 @@ pub fn plan_wheel(
     // Shared libraries go beside the binaries; their facts count for the tags
     // too, and the binaries may load them.
     for lib in &project.settings.libraries {
-        let path = library_file(project, lib, target)?;
+        let path = source::library_file(project, lib, target)?;
         let shown = path.strip_prefix(&project.root).unwrap_or(&path);
         let label = format!("{} ({})", lib.name.value, shown.display());
         facts.push((label, inspect::inspect_file(&path)?));
@@ -515,7 +275,7 @@ pub fn plan_wheel(
         platform_tags,
         files,
         dist_info,
-        _workdir: workdir,
+        _build_dir: build_dir,
     })
 }
 
@@ -683,35 +443,10 @@ fn collect_package(root: &Path, dir: &Path, package: &str, out: &mut Vec<Entry>)
 mod tests {
     use super::*;
 
-    fn target(name: &str) -> ResolvedTarget {
-        ResolvedTarget {
-            target: Target::parse(name).unwrap(),
-            key: name.to_string(),
-        }
-    }
-
-    #[test]
-    fn expands_every_placeholder() {
-        let t = target("windows-amd64");
-        assert_eq!(
-            expand(
-                "bin/{target}/{os}-{arch}/{goos}_{goarch}/{rust_target}/x-{version}{exe}",
-                &t,
-                "1.2.3"
-            )
-            .unwrap(),
-            "bin/windows-amd64/windows-x86_64/windows_amd64/x86_64-pc-windows-msvc/x-1.2.3.exe"
-        );
-        let err = expand("{goarch}", &target("macos-universal2"), "1").unwrap_err();
-        assert!(err
-            .message()
-            .contains("Go has no architecture for macos-universal2"));
-    }
-
     /// A project around a real executable of this machine: the test binary itself.
     fn host_project(extra: &str) -> (tempfile::TempDir, Project, ResolvedTarget) {
         let dir = tempfile::tempdir().unwrap();
-        let host = Target::host().unwrap();
+        let host = crate::target::Target::host().unwrap();
         let bin = dir.path().join("bin").join(host.name());
         std::fs::create_dir_all(&bin).unwrap();
         std::fs::copy(
@@ -727,7 +462,7 @@ mod tests {
         )
         .unwrap();
         let project = Project::load(dir.path()).unwrap();
-        let target = resolve_target(&project, None).unwrap();
+        let target = project.resolve_target(None).unwrap();
         (dir, project, target)
     }
 

