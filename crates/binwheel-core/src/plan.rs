@@ -38,7 +38,7 @@ pub struct WheelPlan {
 
 impl WheelPlan {
     pub fn dist_info_dir(&self) -> String {
-        format!("{}-{}.dist-info", self.dist_name, self.version)
+        dist_info_dir(&self.dist_name, &self.version)
     }
 
     pub fn record_path(&self) -> String {
@@ -54,6 +54,11 @@ impl WheelPlan {
             tags::compressed(&self.platform_tags)
         )
     }
+}
+
+/// `{name}-{version}.dist-info`: the metadata directory of a wheel.
+pub fn dist_info_dir(dist_name: &str, version: &str) -> String {
+    format!("{dist_name}-{version}.dist-info")
 }
 
 /// The binaries of a wheel as the locator names them (no file needed yet).
@@ -95,7 +100,7 @@ fn plan_dist_info(project: &Project, target: &ResolvedTarget) -> Result<Vec<Entr
             ));
         }
     }
-    let dir = format!("{}-{}.dist-info", meta.dist_name(), meta.version_string());
+    let dir = dist_info_dir(&meta.dist_name(), &meta.version_string());
     let mut dist_info = vec![Entry::bytes(
         format!("{dir}/METADATA"),
         meta.core_metadata(&[]),
@@ -169,21 +174,52 @@ pub fn plan_wheel(
     target: &ResolvedTarget,
     reporter: &Reporter,
 ) -> Result<WheelPlan> {
+    let located = located(project, target);
+    let mut build_dir = BuildDir::default();
+    let (mut files, facts) = binaries(project, target, &located, &mut build_dir, reporter)?;
+    let platform_tags = platform_tags(project, target, &facts)?;
+    package_files(project, &located, &mut files)?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+
+    let dist_name = project.metadata.dist_name();
+    let version = project.metadata.version_string();
+    let mut dist_info = plan_dist_info(project, target)?;
+    dist_info.push(Entry::bytes(
+        format!("{}/WHEEL", dist_info_dir(&dist_name, &version)),
+        wheel_file(&platform_tags),
+    ));
+    dist_info.sort_by(|a, b| a.path.cmp(&b.path));
+
+    Ok(WheelPlan {
+        dist_name,
+        version,
+        target: target.clone(),
+        platform_tags,
+        files,
+        dist_info,
+        _build_dir: build_dir,
+    })
+}
+
+/// A binary or library's facts, labelled for tag errors ("hello (bin/linux-x86_64/hello)").
+type Labelled = (String, inspect::Facts);
+
+/// The entries of the binaries and shared libraries for `target` (found,
+/// downloaded or built), with the facts their tags come from.
+fn binaries(
+    project: &Project,
+    target: &ResolvedTarget,
+    located: &[LocatedBinary],
+    build_dir: &mut BuildDir,
+    reporter: &Reporter,
+) -> Result<(Vec<Entry>, Vec<Labelled>)> {
     let meta = &project.metadata;
     let package = &project.package;
-    let target_settings: Option<&TargetSettings> = project.settings.target(target.target);
-    let located = located(project, target);
-
-    // Binaries: find or build, inspect, derive tags.
     let mut files = Vec::new();
     let mut facts = Vec::new();
-    let mut build_dir = BuildDir::default();
-    for (b, loc) in project.settings.binaries.iter().zip(&located) {
-        let path =
-            source::binary_file(project, b, target, &loc.file_name, &mut build_dir, reporter)?;
-        // Tag errors name the binary and its file ("hello (bin/linux-x86_64/hello)").
-        let shown = path.strip_prefix(&project.root).unwrap_or(&path);
-        let label = format!("{} ({})", b.name.value, shown.display());
+    for (b, loc) in project.settings.binaries.iter().zip(located) {
+        let path = source::binary_file(project, b, target, &loc.file_name, build_dir, reporter)?;
+        let label = format!("{} ({})", b.name.value, project.shown(&path));
         let binary_facts = inspect::inspect_file(&path)?;
         if b.install == Install::Scripts {
             scripts_cannot_load_libraries(project, b, &binary_facts)?;
@@ -204,8 +240,7 @@ pub fn plan_wheel(
     // too, and the binaries may load them.
     for lib in &project.settings.libraries {
         let path = source::library_file(project, lib, target)?;
-        let shown = path.strip_prefix(&project.root).unwrap_or(&path);
-        let label = format!("{} ({})", lib.name.value, shown.display());
+        let label = format!("{} ({})", lib.name.value, project.shown(&path));
         facts.push((label, inspect::inspect_file(&path)?));
         files.push(Entry::file(
             format!("{package}/_bin/{}", lib.name.value),
@@ -213,6 +248,17 @@ pub fn plan_wheel(
             true,
         ));
     }
+    Ok((files, facts))
+}
+
+/// The wheel's platform tags: from the facts, under the target's settings
+/// (floors, allowed libraries, a pinned tag).
+fn platform_tags(
+    project: &Project,
+    target: &ResolvedTarget,
+    facts: &[Labelled],
+) -> Result<Vec<PlatformTag>> {
+    let target_settings: Option<&TargetSettings> = project.settings.target(target.target);
     let mut allow_libraries: Vec<String> = target_settings
         .map(|t| t.allow_libraries.clone())
         .unwrap_or_default();
@@ -230,53 +276,42 @@ pub fn plan_wheel(
     };
     let pinned = target_settings.and_then(|t| t.tag.as_ref().map(|s| s.value.tags.as_slice()));
     let named: Vec<(&str, &inspect::Facts)> = facts.iter().map(|(n, f)| (n.as_str(), f)).collect();
-    let platform_tags = tags::wheel_tags(target.target, &named, pinned, &policy)?;
+    tags::wheel_tags(target.target, &named, pinned, &policy)
+}
 
-    // The package, and the generated locator.
+/// The package's own files (or a generated `__init__.py`) and the generated
+/// locator and `__main__` modules.
+fn package_files(
+    project: &Project,
+    located: &[LocatedBinary],
+    files: &mut Vec<Entry>,
+) -> Result<()> {
+    let package = &project.package;
     match &project.package_source {
-        PackageSource::Directory(dir) => collect_package(&project.root, dir, package, &mut files)?,
+        PackageSource::Directory(dir) => collect_package(&project.root, dir, package, files)?,
         PackageSource::Generated => files.push(Entry::bytes(
             format!("{package}/__init__.py"),
             format!(
                 "\"\"\"{} packaged by binwheel: see `{package}._bin` for the executables.\"\"\"\n",
-                meta.name.value
+                project.metadata.name.value
             ),
         )),
     }
     files.push(Entry::bytes(
         format!("{package}/_bin/__init__.py"),
-        locator::render(&located),
+        locator::render(located),
     ));
-    if let Some(main) = locator::render_main(&located) {
+    if let Some(main) = locator::render_main(located) {
         files.push(Entry::bytes(format!("{package}/_bin/__main__.py"), main));
     }
     // `python -m <package>` runs the binary unless the package has its own __main__.py.
     let package_main = format!("{package}/__main__.py");
     if !files.iter().any(|f| f.path == package_main) {
-        if let Some(main) = locator::render_package_main(&located) {
+        if let Some(main) = locator::render_package_main(located) {
             files.push(Entry::bytes(package_main, main));
         }
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-
-    let dist_name = meta.dist_name();
-    let version = meta.version_string();
-    let mut dist_info = plan_dist_info(project, target)?;
-    dist_info.push(Entry::bytes(
-        format!("{dist_name}-{version}.dist-info/WHEEL"),
-        wheel_file(&platform_tags),
-    ));
-    dist_info.sort_by(|a, b| a.path.cmp(&b.path));
-
-    Ok(WheelPlan {
-        dist_name,
-        version,
-        target: target.clone(),
-        platform_tags,
-        files,
-        dist_info,
-        _build_dir: build_dir,
-    })
+    Ok(())
 }
 
 /// Turn a wheel plan into a PEP 660 editable one.
