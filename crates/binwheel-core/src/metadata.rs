@@ -216,7 +216,9 @@ impl Metadata {
     }
 }
 
-/// PEP 503 normalization: lowercase, every run of `-`, `_` and `.` becomes `-`.
+/// PEP 503 normalization: lowercase, every run of `-`, `_` and `.` becomes `-`
+/// (`re.sub(r"[-_.]+", "-", name).lower()`), at the ends too. The one
+/// normaliser: the build and `binwheel check` compare names through it.
 pub fn normalize_name(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     let mut in_run = false;
@@ -227,7 +229,7 @@ pub fn normalize_name(name: &str) -> String {
             }
             in_run = true;
         } else {
-            out.push(c.to_ascii_lowercase());
+            out.extend(c.to_lowercase());
             in_run = false;
         }
     }
@@ -780,6 +782,10 @@ mod tests {
         assert_eq!(normalize_name("Friendly-Bard"), "friendly-bard");
         assert_eq!(normalize_name("FRIENDLY_._BARD"), "friendly-bard");
         assert_eq!(normalize_name("a.b"), "a-b");
+        // PEP 503 keeps a separator at either end (as one `-`); `binwheel
+        // check` once dropped it and so disagreed with the build.
+        assert_eq!(normalize_name("-Foo"), "-foo");
+        assert_eq!(normalize_name("_.foo__"), "-foo-");
         assert!(is_valid_name("a"));
         assert!(is_valid_name("a.b-c_d9"));
         assert!(!is_valid_name("-a"));

@@ -5,23 +5,7 @@
 
 use std::str::FromStr;
 
-/// PEP 503 normalization: lowercase, runs of `-_.` become `-`.
-pub(super) fn normalize_name(name: &str) -> String {
-    let mut out = String::new();
-    let mut dash = false;
-    for c in name.chars() {
-        if matches!(c, '-' | '_' | '.') {
-            dash = true;
-        } else {
-            if dash && !out.is_empty() {
-                out.push('-');
-            }
-            dash = false;
-            out.extend(c.to_lowercase());
-        }
-    }
-    out
-}
+use crate::metadata::normalize_name;
 
 /// Every value of `key` among the header fields of Core Metadata
 /// (`METADATA`, `PKG-INFO`): the lines before the first blank one, without

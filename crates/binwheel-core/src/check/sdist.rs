@@ -23,9 +23,10 @@ use std::str::FromStr;
 use flate2::bufread::GzDecoder;
 use tar::{EntryType, Header};
 
-use super::metadata::{check_metadata, metadata_field, metadata_fields, normalize_name};
+use super::metadata::{check_metadata, metadata_field, metadata_fields};
 use super::zip::{fill, MAX_METADATA};
 use crate::inspect;
+use crate::metadata::normalize_name;
 
 const BLOCK: usize = 512;
 /// Bytes of each file read to recognize a native binary.

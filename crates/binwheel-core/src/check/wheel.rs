@@ -99,7 +99,7 @@ fn name_problems(
     dist_infos.dedup();
     match (dist_infos.as_slice(), parsed) {
         ([one], Ok(w)) => {
-            let expected = format!("{}-{}.dist-info", w.name, w.version);
+            let expected = crate::plan::dist_info_dir(&w.name, &w.version);
             if *one != expected {
                 problems.push(format!(
                     "the metadata directory is {one}, but the filename says {expected}"
