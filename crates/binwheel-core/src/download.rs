@@ -20,6 +20,7 @@ use sha2::{Digest, Sha256};
 use tempfile::NamedTempFile;
 
 use crate::error::{Error, Result};
+use crate::relpath::{self, Escape};
 use crate::report::Reporter;
 
 /// How many archive members an error message lists.
@@ -696,17 +697,11 @@ fn scan_zip(url: &str, file: File, wanted: Option<&str>, out: &mut dyn Write) ->
 
 /// Refuse entries that name a place outside the archive's directory.
 fn check_entry_path(url: &str, raw: &str) -> Result<()> {
-    let b = raw.as_bytes();
-    let why = if raw.starts_with(['/', '\\'])
-        || (b.len() >= 2 && b[1] == b':' && b[0].is_ascii_alphabetic())
-    {
-        Some("it is an absolute path")
-    } else if raw.split(['/', '\\']).any(|c| c == "..") {
-        Some("it has a `..` component")
-    } else if raw.contains('\0') {
-        Some("it contains a NUL byte")
-    } else {
-        None
+    let why = match relpath::escape(raw) {
+        Some(Escape::Absolute) => Some("it is an absolute path"),
+        Some(Escape::ParentDir) => Some("it has a `..` component"),
+        None if raw.contains('\0') => Some("it contains a NUL byte"),
+        None => None,
     };
     match why {
         Some(why) => Err(Error::new(format!(

@@ -19,6 +19,7 @@ pub mod locator;
 pub mod metadata;
 pub mod plan;
 pub mod project;
+pub mod relpath;
 pub mod report;
 pub mod schema;
 pub mod sdist;

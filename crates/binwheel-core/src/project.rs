@@ -6,11 +6,12 @@
 //! into a file inside the project. It does not decide where a binary comes
 //! from (that is `source`) or what goes into an archive (that is `plan`).
 
-use std::path::{Component, Path, PathBuf};
+use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::keys::is_identifier;
 use crate::metadata::{DynamicValues, Metadata};
+use crate::relpath;
 use crate::settings::Settings;
 use crate::target::{ResolvedTarget, Target};
 use crate::template::{Placeholder, Template};
@@ -141,14 +142,8 @@ impl Project {
         target: &ResolvedTarget,
     ) -> Result<PathBuf> {
         let expanded = path.expand(target, &self.metadata.version_string())?;
-        let rel = Path::new(&expanded);
-        let escapes = rel.is_absolute()
-            || rel.components().any(|c| {
-                matches!(
-                    c,
-                    Component::ParentDir | Component::Prefix(_) | Component::RootDir
-                )
-            });
+        // Absolute or `..` on any system, as the wheel is built for others.
+        let escapes = relpath::escape(&expanded).is_some();
         if expanded.contains(char::is_control) {
             return Err(self.pyproject.error(
                 path.span.clone(),
@@ -169,7 +164,7 @@ impl Project {
                 Some("paths are relative to the project directory and may not use `..`; copy or build the binary into the project".into()),
             ));
         }
-        Ok(self.root.join(rel))
+        Ok(self.root.join(expanded))
     }
 
     /// Refuse a file that resolves (through symlinks) to outside the project.
@@ -288,4 +283,38 @@ fn find_package(
         }
     }
     Ok((name, PackageSource::Generated))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A path that leaves the project on any system is refused on every
+    /// system: the wheel is built here and unpacked elsewhere.
+    #[test]
+    fn a_path_that_escapes_on_some_system_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, ok) in [
+            ("bin/{target}/x", true),
+            ("../x", false),
+            ("bin\\\\..\\\\..\\\\x", false),
+            ("C:x", false),
+            ("/abs/x", false),
+        ] {
+            std::fs::write(
+                dir.path().join(PYPROJECT),
+                format!("[project]\nname = \"x\"\nversion = \"1\"\n[[tool.binwheel.binary]]\nname = \"x\"\npath = \"{path}\"\n"),
+            )
+            .unwrap();
+            let project = Project::load(dir.path()).unwrap();
+            let b = &project.settings.binaries[0];
+            let target = project.resolve_target(Some("linux-x86_64")).unwrap();
+            let result = project.path_of("binary", &b.name, &b.path, &target);
+            assert_eq!(result.is_ok(), ok, "{path}: {result:?}");
+            if let Err(e) = result {
+                assert!(e.message().contains("points outside the project"), "{e}");
+                assert!(e.message().contains("pyproject.toml:6:8"), "{e}");
+            }
+        }
+    }
 }

@@ -27,6 +27,7 @@ use super::metadata::{check_metadata, metadata_field, metadata_fields};
 use super::zip::{fill, MAX_METADATA};
 use crate::inspect;
 use crate::metadata::normalize_name;
+use crate::relpath::{self, is_absolute};
 
 const BLOCK: usize = 512;
 /// Bytes of each file read to recognize a native binary.
@@ -885,36 +886,19 @@ fn components(name: &str) -> impl Iterator<Item = &str> {
         .filter(|c| !c.is_empty() && *c != ".")
 }
 
-fn is_absolute(name: &str) -> bool {
-    let bytes = name.as_bytes();
-    name.starts_with(['/', '\\'])
-        || (bytes.len() >= 2 && bytes[0].is_ascii_alphabetic() && bytes[1] == b':')
-}
-
 /// Whether a link at `parts` to `target` resolves outside the member's
 /// top-level directory. A symbolic link is relative to its directory, a hard
 /// link to the archive's root.
 fn link_leaves(parts: &[&str], target: &str, hard: bool) -> bool {
-    if is_absolute(target) {
-        return true;
-    }
-    let mut at: Vec<&str> = if hard {
-        Vec::new()
+    let base: &[&str] = if hard {
+        &[]
     } else {
-        parts[..parts.len().saturating_sub(1)].to_vec()
+        &parts[..parts.len().saturating_sub(1)]
     };
-    for c in target.split(['/', '\\']) {
-        match c {
-            "" | "." => {}
-            ".." => {
-                if at.pop().is_none() {
-                    return true;
-                }
-            }
-            c => at.push(c),
-        }
+    match relpath::resolve(base, target) {
+        None => true,
+        Some(at) => at.first() != parts.first(),
     }
-    at.first() != parts.first()
 }
 
 /// ELF, Mach-O or PE, by the first bytes of a file. `MZ` alone starts some
