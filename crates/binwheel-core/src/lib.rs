@@ -14,6 +14,7 @@ pub mod download;
 pub mod error;
 pub mod init;
 pub mod inspect;
+pub mod json;
 pub mod keys;
 pub mod locator;
 pub mod metadata;

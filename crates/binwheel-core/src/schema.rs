@@ -11,6 +11,7 @@
 //! knows no files (the caller passes the page in), no Python and no build
 //! rules.
 
+use crate::json::Json;
 use crate::keys::{Absent, Key, Rule, Section, Text, Value, PYTHON_KEYWORDS, URL_SCHEMES};
 use crate::settings::ROOT;
 use crate::target::{ARCH_SPELLINGS, OS_SPELLINGS};
@@ -48,8 +49,7 @@ pub fn json_schema() -> String {
         unreachable!("a section renders as an object")
     };
     schema.extend(body);
-    let mut out = String::new();
-    Json::Object(schema).write(&mut out, 0);
+    let mut out = Json::Object(schema).pretty();
     out.push('\n');
     out
 }
@@ -575,81 +575,6 @@ fn rule_text(rule: &Rule) -> String {
     }
 }
 
-/// Just enough JSON for the schema: objects keep their key order.
-enum Json {
-    Bool(bool),
-    Int(i64),
-    String(String),
-    Array(Vec<Json>),
-    Object(Vec<(String, Json)>),
-}
-
-impl Json {
-    fn str(s: &str) -> Json {
-        Json::String(s.to_string())
-    }
-
-    fn object<const N: usize>(fields: [(&str, Json); N]) -> Json {
-        Json::Object(
-            fields
-                .into_iter()
-                .map(|(k, v)| (k.to_string(), v))
-                .collect(),
-        )
-    }
-
-    fn write(&self, out: &mut String, indent: usize) {
-        let pad = |out: &mut String, n: usize| out.push_str(&"  ".repeat(n));
-        match self {
-            Json::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-            Json::Int(i) => out.push_str(&i.to_string()),
-            Json::String(s) => write_string(out, s),
-            Json::Array(items) if items.is_empty() => out.push_str("[]"),
-            Json::Array(items) if items.iter().all(Json::is_scalar) => {
-                out.push('[');
-                for (i, item) in items.iter().enumerate() {
-                    if i > 0 {
-                        out.push_str(", ");
-                    }
-                    item.write(out, indent);
-                }
-                out.push(']');
-            }
-            Json::Array(items) => {
-                out.push_str("[\n");
-                for (i, item) in items.iter().enumerate() {
-                    pad(out, indent + 1);
-                    item.write(out, indent + 1);
-                    out.push_str(if i + 1 < items.len() { ",\n" } else { "\n" });
-                }
-                pad(out, indent);
-                out.push(']');
-            }
-            Json::Object(fields) if fields.is_empty() => out.push_str("{}"),
-            Json::Object(fields) => {
-                out.push_str("{\n");
-                for (i, (key, value)) in fields.iter().enumerate() {
-                    pad(out, indent + 1);
-                    write_string(out, key);
-                    out.push_str(": ");
-                    value.write(out, indent + 1);
-                    out.push_str(if i + 1 < fields.len() { ",\n" } else { "\n" });
-                }
-                pad(out, indent);
-                out.push('}');
-            }
-        }
-    }
-
-    fn is_scalar(&self) -> bool {
-        !matches!(self, Json::Array(_) | Json::Object(_))
-    }
-}
-
-fn write_string(out: &mut String, s: &str) {
-    out.push_str(&crate::toml::quote(s));
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1041,12 +966,5 @@ mod tests {
         let root = key_table(&ROOT);
         assert!(root.contains("| `compression-level` | integer 0–9 | `6` |"));
         assert!(root.contains("| `sdist-include` | array of globs | `[]` |"));
-    }
-
-    #[test]
-    fn json_strings_are_escaped() {
-        let mut out = String::new();
-        write_string(&mut out, "a\"b\\c\n\u{1}");
-        assert_eq!(out, r#""a\"b\\c\n\u0001""#);
     }
 }

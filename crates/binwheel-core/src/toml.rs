@@ -394,27 +394,10 @@ impl<'a> Table<'a> {
     }
 }
 
-/// `s` as a quoted TOML basic string. Every control character and DEL is
-/// escaped, so the result is also a valid JSON string (RFC 8259); the JSON
-/// writers use it too.
+/// `s` as a quoted TOML basic string: JSON's escapes are TOML's, and every
+/// control character and DEL is escaped.
 pub fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x20 || c == '\u{7f}' => {
-                out.push_str(&format!("\\u{:04x}", c as u32));
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
-    out
+    crate::json::string(s)
 }
 
 fn describe(item: &Item) -> String {

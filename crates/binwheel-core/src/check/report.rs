@@ -13,6 +13,7 @@ use super::wheel::shipped_libraries;
 use super::zip::{fill, Options, Zip};
 use crate::error::Error;
 use crate::inspect::{self, ElfFacts, Facts, Format, Kind, Linkage, MachoFacts, PeFacts};
+use crate::json::Json;
 use crate::tags::{self, PlatformTag, TagPolicy};
 use crate::target::Target;
 
@@ -54,11 +55,11 @@ pub fn inspect_report(paths: &[PathBuf], json: bool) -> Result<String, Error> {
                     Err(err) => Report::failed(&e.name, err.to_string()),
                 });
             }
-            files.push(Entry::Wheel(shown, members));
+            files.push(InspectedFile::Wheel(shown, members));
         } else {
             let facts = inspect::inspect_file(path)?;
             let report = Report::binary(&shown, facts, &TagPolicy::default());
-            files.push(Entry::Binary(Box::new(report)));
+            files.push(InspectedFile::Binary(Box::new(report)));
         }
     }
     Ok(if json {
@@ -92,7 +93,7 @@ struct Report {
     tag_error: Option<String>,
 }
 
-enum Entry {
+enum InspectedFile {
     Binary(Box<Report>),
     Wheel(String, Vec<Report>),
 }
@@ -127,12 +128,12 @@ fn arch_name(facts: &Facts, arch: Option<crate::target::Arch>) -> Option<&'stati
     arch.map(|a| Target::new(facts.os, a).arch_name())
 }
 
-fn render_text(files: &[Entry]) -> String {
+fn render_text(files: &[InspectedFile]) -> String {
     let mut out = String::new();
     for entry in files {
         match entry {
-            Entry::Binary(r) => text_report(&mut out, r, ""),
-            Entry::Wheel(path, members) => {
+            InspectedFile::Binary(r) => text_report(&mut out, r, ""),
+            InspectedFile::Wheel(path, members) => {
                 let _ = writeln!(
                     out,
                     "{path}: wheel with {} binar{}",
@@ -276,139 +277,139 @@ fn pe_lines(pe: &PeFacts) -> Lines {
     lines
 }
 
-fn jopt(s: Option<&str>) -> String {
-    s.map_or("null".into(), crate::toml::quote)
-}
-
-fn jlist<T: AsRef<str>>(items: &[T]) -> String {
-    format!(
-        "[{}]",
-        items
-            .iter()
-            .map(|s| crate::toml::quote(s.as_ref()))
-            .collect::<Vec<_>>()
-            .join(", ")
-    )
-}
-
-fn json_facts(f: &Facts) -> String {
-    let kind = |k: Kind| crate::toml::quote(k.name());
-    let elf = f.elf.as_ref().map_or("null".into(), |e| {
-        let versions: Vec<String> = e
+fn json_facts(f: &Facts) -> Json {
+    let kind = |k: Kind| Json::str(k.name());
+    let elf = f.elf.as_ref().map_or(Json::Null, |e| {
+        let versions = e
             .versions
             .iter()
-            .map(|(lib, v)| format!("{{\"library\": {}, \"version\": {}}}", crate::toml::quote(lib), crate::toml::quote(v)))
+            .map(|(lib, v)| Json::object([("library", Json::str(lib)), ("version", Json::str(v))]))
             .collect();
-        format!(
-            "{{\"linkage\": {}, \"libc\": {}, \"interpreter\": {}, \"needed\": {}, \"runpath\": {}, \
-             \"glibc\": {}, \"versions\": [{}], \"arm_hard_float\": {}}}",
-            crate::toml::quote(match e.linkage {
-                Linkage::Static => "static",
-                Linkage::Dynamic => "dynamic",
-            }),
-            jopt(e.libc.map(|l| l.name())),
-            jopt(e.interpreter.as_deref()),
-            jlist(&e.needed),
-            jopt(e.runpath.as_deref()),
-            jopt(e.glibc.map(|v| v.short()).as_deref()),
-            versions.join(", "),
-            e.arm_hard_float.map_or("null".into(), |b| b.to_string()),
-        )
+        Json::object([
+            (
+                "linkage",
+                Json::str(match e.linkage {
+                    Linkage::Static => "static",
+                    Linkage::Dynamic => "dynamic",
+                }),
+            ),
+            ("libc", Json::opt(e.libc.map(|l| l.name()))),
+            ("interpreter", Json::opt(e.interpreter.as_deref())),
+            ("needed", Json::strings(&e.needed)),
+            ("runpath", Json::opt(e.runpath.as_deref())),
+            ("glibc", Json::opt(e.glibc.map(|v| v.short()).as_deref())),
+            ("versions", Json::Array(versions)),
+            (
+                "arm_hard_float",
+                e.arm_hard_float.map_or(Json::Null, Json::Bool),
+            ),
+        ])
     });
-    let macho = f.macho.as_ref().map_or("null".into(), |m| {
-        let slices: Vec<String> = m
+    let macho = f.macho.as_ref().map_or(Json::Null, |m| {
+        let slices = m
             .slices
             .iter()
             .map(|s| {
-                format!(
-                    "{{\"arch\": {}, \"cpu\": {}, \"bits\": {}, \"kind\": {}, \"platform\": {}, \
-                     \"minos\": {}, \"sdk\": {}, \"minos_source\": {}, \"dylibs\": {}}}",
-                    jopt(arch_name(f, s.arch)),
-                    crate::toml::quote(&s.cpu),
-                    s.bits,
-                    kind(s.kind),
-                    jopt(s.platform.map(|p| p.name())),
-                    jopt(s.minos.map(|v| v.short()).as_deref()),
-                    jopt(s.sdk.map(|v| v.short()).as_deref()),
-                    jopt(s.minos_source),
-                    jlist(&s.dylibs),
-                )
+                Json::object([
+                    ("arch", Json::opt(arch_name(f, s.arch))),
+                    ("cpu", Json::str(&s.cpu)),
+                    ("bits", Json::Int(s.bits.into())),
+                    ("kind", kind(s.kind)),
+                    ("platform", Json::opt(s.platform.map(|p| p.name()))),
+                    ("minos", Json::opt(s.minos.map(|v| v.short()).as_deref())),
+                    ("sdk", Json::opt(s.sdk.map(|v| v.short()).as_deref())),
+                    ("minos_source", Json::opt(s.minos_source)),
+                    ("dylibs", Json::strings(&s.dylibs)),
+                ])
             })
             .collect();
-        format!(
-            "{{\"fat\": {}, \"slices\": [{}]}}",
-            m.fat,
-            slices.join(", ")
-        )
+        Json::object([("fat", Json::Bool(m.fat)), ("slices", Json::Array(slices))])
     });
-    let pe = f.pe.as_ref().map_or("null".into(), |p| {
-        format!(
-            "{{\"machine\": {}, \"subsystem\": {}, \"imports\": {}}}",
-            crate::toml::quote(&format!("{:#06x}", p.machine)),
-            crate::toml::quote(&p.subsystem_name),
-            jlist(&p.imports),
-        )
+    let pe = f.pe.as_ref().map_or(Json::Null, |p| {
+        Json::object([
+            ("machine", Json::str(&format!("{:#06x}", p.machine))),
+            ("subsystem", Json::str(&p.subsystem_name)),
+            ("imports", Json::strings(&p.imports)),
+        ])
     });
-    format!(
-        "{{\"format\": {}, \"os\": {}, \"arch\": {}, \"machine\": {}, \"bits\": {}, \"endian\": {}, \
-         \"kind\": {}, \"elf\": {elf}, \"macho\": {macho}, \"pe\": {pe}}}",
-        crate::toml::quote(match f.format {
-            Format::Elf => "elf",
-            Format::MachO => "macho",
-            Format::Pe => "pe",
-        }),
-        crate::toml::quote(f.os.name()),
-        jopt(arch_name(f, f.arch)),
-        crate::toml::quote(&f.machine),
-        f.bits,
-        crate::toml::quote(match f.endian {
-            inspect::Endian::Little => "little",
-            inspect::Endian::Big => "big",
-        }),
-        kind(f.kind),
-    )
-}
-
-fn json_report(r: &Report, key: &str) -> String {
-    format!(
-        "{{\"{key}\": {}, \"facts\": {}, \"error\": {}, \"tags\": {}, \"tag_error\": {}}}",
-        crate::toml::quote(&r.name),
-        r.facts.as_ref().map_or("null".into(), json_facts),
-        jopt(r.error.as_deref()),
-        jlist(
-            &r.tags
-                .iter()
-                .map(PlatformTag::to_string)
-                .collect::<Vec<_>>()
+    Json::object([
+        (
+            "format",
+            Json::str(match f.format {
+                Format::Elf => "elf",
+                Format::MachO => "macho",
+                Format::Pe => "pe",
+            }),
         ),
-        jopt(r.tag_error.as_deref()),
-    )
+        ("os", Json::str(f.os.name())),
+        ("arch", Json::opt(arch_name(f, f.arch))),
+        ("machine", Json::str(&f.machine)),
+        ("bits", Json::Int(f.bits.into())),
+        (
+            "endian",
+            Json::str(match f.endian {
+                inspect::Endian::Little => "little",
+                inspect::Endian::Big => "big",
+            }),
+        ),
+        ("kind", kind(f.kind)),
+        ("elf", elf),
+        ("macho", macho),
+        ("pe", pe),
+    ])
 }
 
-fn render_json(files: &[Entry]) -> String {
-    let items: Vec<String> = files
+/// A binary's report: its name under `key`, then what was read from it.
+fn json_report(r: &Report, key: &str) -> Vec<(String, Json)> {
+    vec![
+        (key.to_string(), Json::str(&r.name)),
+        (
+            "facts".into(),
+            r.facts.as_ref().map_or(Json::Null, json_facts),
+        ),
+        ("error".into(), Json::opt(r.error.as_deref())),
+        (
+            "tags".into(),
+            Json::strings(
+                &r.tags
+                    .iter()
+                    .map(PlatformTag::to_string)
+                    .collect::<Vec<_>>(),
+            ),
+        ),
+        ("tag_error".into(), Json::opt(r.tag_error.as_deref())),
+    ]
+}
+
+fn render_json(files: &[InspectedFile]) -> String {
+    let items = files
         .iter()
         .map(|e| match e {
-            Entry::Binary(r) => {
-                let body = json_report(r, "path");
-                format!("{{\"type\": \"binary\", {}", &body[1..])
+            InspectedFile::Binary(r) => {
+                let mut fields = vec![("type".to_string(), Json::str("binary"))];
+                fields.extend(json_report(r, "path"));
+                Json::Object(fields)
             }
-            Entry::Wheel(path, members) => format!(
-                "{{\"type\": \"wheel\", \"path\": {}, \"binaries\": [{}]}}",
-                crate::toml::quote(path),
-                members
-                    .iter()
-                    .map(|r| json_report(r, "member"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ),
+            InspectedFile::Wheel(path, members) => Json::object([
+                ("type", Json::str("wheel")),
+                ("path", Json::str(path)),
+                (
+                    "binaries",
+                    Json::Array(
+                        members
+                            .iter()
+                            .map(|r| Json::Object(json_report(r, "member")))
+                            .collect(),
+                    ),
+                ),
+            ]),
         })
         .collect();
-    format!(
-        "{{\"binwheel\": {}, \"files\": [{}]}}\n",
-        crate::toml::quote(crate::VERSION),
-        items.join(", ")
-    )
+    let document = Json::object([
+        ("binwheel", Json::str(crate::VERSION)),
+        ("files", Json::Array(items)),
+    ]);
+    format!("{}\n", document.compact())
 }
 
 #[cfg(test)]
