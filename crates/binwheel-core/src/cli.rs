@@ -776,13 +776,13 @@ fn init(args: &[String]) -> std::result::Result<i32, Usage> {
     let dir = PathBuf::from(positional.first().map_or(".", String::as_str));
     let kind = match flags.get("--kind").and_then(|k| k.last()) {
         None => None,
-        Some(k) => Some(crate::init::Kind::parse(k).ok_or_else(|| {
+        Some(k) => Some(crate::init::ProjectKind::parse(k).ok_or_else(|| {
             Usage(format!(
                 "unknown --kind {k:?}; binwheel init knows go, cargo and prebuilt"
             ))
         })?),
     };
-    let options = crate::init::Options {
+    let options = crate::init::InitOptions {
         force: flags.contains_key("--force"),
         dry_run: flags.contains_key("--dry-run"),
         kind,

@@ -31,7 +31,7 @@ const MIN_GO: (u32, u32, u32) = (1, 22, 0);
 
 /// What kind of project a directory holds.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub enum ProjectKind {
     /// `go.mod`: binwheel runs `go build` when a prebuilt file is absent.
     Go,
     /// `Cargo.toml`: binwheel packs what `cargo build --target <triple>` wrote,
@@ -41,34 +41,34 @@ pub enum Kind {
     Prebuilt,
 }
 
-impl Kind {
-    pub fn parse(s: &str) -> Option<Kind> {
+impl ProjectKind {
+    pub fn parse(s: &str) -> Option<ProjectKind> {
         match s.to_ascii_lowercase().as_str() {
-            "go" => Some(Kind::Go),
-            "cargo" | "rust" => Some(Kind::Cargo),
-            "prebuilt" => Some(Kind::Prebuilt),
+            "go" => Some(ProjectKind::Go),
+            "cargo" | "rust" => Some(ProjectKind::Cargo),
+            "prebuilt" => Some(ProjectKind::Prebuilt),
             _ => None,
         }
     }
 
     pub fn name(self) -> &'static str {
         match self {
-            Kind::Go => "go",
-            Kind::Cargo => "cargo",
-            Kind::Prebuilt => "prebuilt",
+            ProjectKind::Go => "go",
+            ProjectKind::Cargo => "cargo",
+            ProjectKind::Prebuilt => "prebuilt",
         }
     }
 }
 
 /// What `init` should do.
 #[derive(Debug, Clone, Default)]
-pub struct Options {
+pub struct InitOptions {
     /// Replace an existing `pyproject.toml`.
     pub force: bool,
     /// Print instead of writing.
     pub dry_run: bool,
     /// Skip detection.
-    pub kind: Option<Kind>,
+    pub kind: Option<ProjectKind>,
 }
 
 /// What `init` did.
@@ -86,7 +86,7 @@ pub enum Outcome {
 /// A generated configuration.
 #[derive(Debug, Clone)]
 pub struct Scaffold {
-    pub kind: Kind,
+    pub kind: ProjectKind,
     /// One line for people: what was found.
     pub summary: String,
     /// A complete `pyproject.toml`.
@@ -96,7 +96,7 @@ pub struct Scaffold {
 }
 
 /// Scaffold `dir` and write (or print) the result; see [`Outcome`].
-pub fn init(dir: &Path, options: &Options) -> Result<Outcome> {
+pub fn init(dir: &Path, options: &InitOptions) -> Result<Outcome> {
     if !dir.is_dir() {
         return Err(Error::new(format!(
             "{} is not a directory\n  help: run binwheel init in your project, or name it: binwheel init PATH",
@@ -160,7 +160,7 @@ pub fn init(dir: &Path, options: &Options) -> Result<Outcome> {
 /// Everything a scaffold says, before it becomes text.
 #[derive(Debug, Default)]
 struct Plan {
-    kind: Option<Kind>,
+    kind: Option<ProjectKind>,
     summary: String,
     name: String,
     /// A static version; `None` with `version_table` set.
@@ -191,7 +191,7 @@ struct BinaryPlan {
     build_requires: Vec<String>,
 }
 
-fn plan(dir: &Path, kind: Option<Kind>) -> Result<Plan> {
+fn plan(dir: &Path, kind: Option<ProjectKind>) -> Result<Plan> {
     let kind = match kind {
         Some(k) => k,
         None => {
@@ -204,16 +204,16 @@ fn plan(dir: &Path, kind: Option<Kind>) -> Result<Plan> {
                         dir.display()
                     )))
                 }
-                (true, false) => Kind::Go,
-                (false, true) => Kind::Cargo,
-                (false, false) => Kind::Prebuilt,
+                (true, false) => ProjectKind::Go,
+                (false, true) => ProjectKind::Cargo,
+                (false, false) => ProjectKind::Prebuilt,
             }
         }
     };
     let mut plan = match kind {
-        Kind::Go => go_plan(dir)?,
-        Kind::Cargo => cargo_plan(dir)?,
-        Kind::Prebuilt => prebuilt_plan(dir)?,
+        ProjectKind::Go => go_plan(dir)?,
+        ProjectKind::Cargo => cargo_plan(dir)?,
+        ProjectKind::Prebuilt => prebuilt_plan(dir)?,
     };
     plan.kind = Some(kind);
     if plan.readme.is_none() {
@@ -701,7 +701,7 @@ impl Plan {
             })),
         };
         Scaffold {
-            kind: self.kind.unwrap_or(Kind::Prebuilt),
+            kind: self.kind.unwrap_or(ProjectKind::Prebuilt),
             summary: self.summary.clone(),
             pyproject: self.render_pyproject(),
             snippet: format!(
@@ -878,8 +878,8 @@ mod tests {
     fn go_module() {
         let dir = tempfile::tempdir().unwrap();
         go_project(dir.path());
-        let scaffold = written(init(dir.path(), &Options::default()).unwrap());
-        assert_eq!(scaffold.kind, Kind::Go);
+        let scaffold = written(init(dir.path(), &InitOptions::default()).unwrap());
+        assert_eq!(scaffold.kind, ProjectKind::Go);
         assert_eq!(
             scaffold.summary,
             "Go module example.com/hello-server: hello-server (.)"
@@ -915,7 +915,7 @@ mod tests {
         write(dir.path(), "cmd/beta/x.go", "package main // tools\n");
         write(dir.path(), "cmd/lib/x.go", "package lib\n");
         write(dir.path(), "VERSION", "v2.3.4\n");
-        let scaffold = written(init(dir.path(), &Options::default()).unwrap());
+        let scaffold = written(init(dir.path(), &InitOptions::default()).unwrap());
         assert_eq!(
             scaffold.summary,
             "Go module github.com/acme/tools/v3: alpha (./cmd/alpha), beta (./cmd/beta)"
@@ -933,7 +933,7 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "go.mod", "module example.com/lib\n");
         write(dir.path(), "lib.go", "package lib\n");
-        let err = init(dir.path(), &Options::default()).unwrap_err();
+        let err = init(dir.path(), &InitOptions::default()).unwrap_err();
         assert!(err.message().contains("no main package"), "{err}");
         assert!(!dir.path().join(PYPROJECT).exists());
     }
@@ -953,7 +953,7 @@ mod tests {
         write(dir.path(), "src/bin/extra.rs", "fn main() {}\n");
         write(dir.path(), "LICENSE-MIT", "");
         write(dir.path(), "LICENSE-APACHE", "");
-        let scaffold = written(init(dir.path(), &Options::default()).unwrap());
+        let scaffold = written(init(dir.path(), &InitOptions::default()).unwrap());
         assert_eq!(scaffold.summary, "Cargo package rhello: rh, rhello, extra");
         let text = &scaffold.pyproject;
         assert!(text.contains("license = \"MIT OR Apache-2.0\"\n"), "{text}");
@@ -991,7 +991,7 @@ mod tests {
             "[package]\nname = \"w\"\nversion.workspace = true\n",
         );
         write(dir.path(), "src/main.rs", "fn main() {}\n");
-        let scaffold = written(init(dir.path(), &Options::default()).unwrap());
+        let scaffold = written(init(dir.path(), &InitOptions::default()).unwrap());
         assert!(scaffold.pyproject.contains("version = \"0.1.0\"\n"));
         loads(dir.path());
 
@@ -1002,7 +1002,7 @@ mod tests {
             "[package]\nname = \"l\"\nversion = \"1.0.0\"\n",
         );
         write(lib.path(), "src/lib.rs", "");
-        let err = init(lib.path(), &Options::default()).unwrap_err();
+        let err = init(lib.path(), &InitOptions::default()).unwrap_err();
         assert!(err.message().contains("builds no executable"), "{err}");
     }
 
@@ -1011,8 +1011,8 @@ mod tests {
         let parent = tempfile::tempdir().unwrap();
         let dir = parent.path().join("2fa tool");
         std::fs::create_dir(&dir).unwrap();
-        let scaffold = written(init(&dir, &Options::default()).unwrap());
-        assert_eq!(scaffold.kind, Kind::Prebuilt);
+        let scaffold = written(init(&dir, &InitOptions::default()).unwrap());
+        assert_eq!(scaffold.kind, ProjectKind::Prebuilt);
         assert!(scaffold.pyproject.contains("name = \"2fa-tool\"\n"));
         assert!(scaffold.pyproject.contains("package = \"_2fa_tool\"\n"));
         let project = loads(&dir);
@@ -1033,7 +1033,7 @@ mod tests {
         let parent = tempfile::tempdir().unwrap();
         let dir = parent.path().join("tool");
         std::fs::create_dir(&dir).unwrap();
-        written(init(&dir, &Options::default()).unwrap());
+        written(init(&dir, &InitOptions::default()).unwrap());
         let pyproject = dir.join(PYPROJECT);
         let text = std::fs::read_to_string(&pyproject).unwrap();
         // Stored rather than deflated: a test executable is large.
@@ -1061,7 +1061,7 @@ mod tests {
         let mine = "[project]\nname = \"mine\"\ndynamic = [\"version\"]\n";
         std::fs::write(&path, mine).unwrap();
         // Without [tool.binwheel]: left alone, the lines to add come back.
-        match init(dir.path(), &Options::default()).unwrap() {
+        match init(dir.path(), &InitOptions::default()).unwrap() {
             Outcome::Snippet { scaffold, .. } => {
                 assert!(scaffold.snippet.starts_with("[build-system]\n"));
                 assert!(scaffold.snippet.contains("\n[[tool.binwheel.binary]]\n"));
@@ -1072,7 +1072,7 @@ mod tests {
         assert_eq!(std::fs::read_to_string(&path).unwrap(), mine);
         // With it: refused; --dry-run prints; --force replaces.
         std::fs::write(&path, format!("{mine}[tool.binwheel]\n")).unwrap();
-        let err = init(dir.path(), &Options::default()).unwrap_err();
+        let err = init(dir.path(), &InitOptions::default()).unwrap_err();
         assert!(
             err.message().contains("already configures binwheel"),
             "{err}"
@@ -1081,17 +1081,17 @@ mod tests {
             err.message().contains("pass --force to replace it"),
             "{err}"
         );
-        let dry = Options {
+        let dry = InitOptions {
             dry_run: true,
-            ..Options::default()
+            ..InitOptions::default()
         };
         assert!(matches!(
             init(dir.path(), &dry).unwrap(),
             Outcome::DryRun { .. }
         ));
-        let force = Options {
+        let force = InitOptions {
             force: true,
-            ..Options::default()
+            ..InitOptions::default()
         };
         written(init(dir.path(), &force).unwrap());
         loads(dir.path());
@@ -1105,7 +1105,7 @@ mod tests {
         let path = dir.path().join(PYPROJECT);
         let snippet = |project: &str| {
             std::fs::write(&path, project).unwrap();
-            match init(dir.path(), &Options::default()).unwrap() {
+            match init(dir.path(), &InitOptions::default()).unwrap() {
                 Outcome::Snippet { scaffold, .. } => scaffold.snippet,
                 other => panic!("{other:?}"),
             }
@@ -1132,15 +1132,15 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         go_project(dir.path());
         write(dir.path(), "Cargo.toml", "[package]\nname = \"x\"\n");
-        let err = init(dir.path(), &Options::default()).unwrap_err();
+        let err = init(dir.path(), &InitOptions::default()).unwrap_err();
         assert!(err.message().contains("--kind go"), "{err}");
-        let go = Options {
-            kind: Some(Kind::Go),
-            ..Options::default()
+        let go = InitOptions {
+            kind: Some(ProjectKind::Go),
+            ..InitOptions::default()
         };
         written(init(dir.path(), &go).unwrap());
-        assert_eq!(Kind::parse("Rust"), Some(Kind::Cargo));
-        assert_eq!(Kind::parse("zig"), None);
+        assert_eq!(ProjectKind::parse("Rust"), Some(ProjectKind::Cargo));
+        assert_eq!(ProjectKind::parse("zig"), None);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! command's output.
 //!
 //! Owns the one place that writes to stderr. Every caller gets a
-//! [`Reporter`] handed in (through `backend::BuildOptions`), so the edges
+//! [`Reporter`] handed in (through `backend::Options`), so the edges
 //! choose the destination: the CLI passes stderr, quiet or not (`-q`); the
 //! PyO3 hooks pass stderr, which the frontend shows; tests pass a
 //! [`Reporter::capture`]. There is no global switch, so a quiet run cannot
