@@ -58,33 +58,7 @@ pub fn plan_sdist(project: &Project, output_dir: Option<&Path>) -> Result<SdistP
     let settings = &project.settings;
     let include = compile_globs(file, INCLUDE_KEY, &settings.sdist_include)?;
     let exclude = compile_globs(file, EXCLUDE_KEY, &settings.sdist_exclude)?;
-
-    let root = project
-        .root
-        .canonicalize()
-        .map_err(|e| Error::io("cannot read", &project.root, e))?;
-    let output = output_dir
-        .and_then(|d| d.canonicalize().ok())
-        .and_then(|d| d.strip_prefix(&root).ok().map(Path::to_path_buf))
-        .filter(|rel| !rel.as_os_str().is_empty());
-    let mut binaries = BTreeSet::new();
-    let mut binaries_real = BTreeSet::new();
-    for path in prebuilt_paths(project) {
-        if let Some(rel) = relative_to(&path, &project.root) {
-            if let Ok(real) = root.join(&rel).canonicalize() {
-                binaries_real.insert(real);
-            }
-            binaries.insert(rel);
-        }
-    }
-    let mut selection = Selection {
-        root,
-        output,
-        binaries,
-        binaries_real,
-        exclude,
-        files: BTreeMap::new(),
-    };
+    let mut selection = Selection::new(project, output_dir, exclude)?;
 
     // 1. The tree as version control sees it.
     selection.walk_tree()?;
@@ -98,36 +72,7 @@ pub fn plan_sdist(project: &Project, output_dir: Option<&Path>) -> Result<SdistP
 
     // 3. sdist-include, even where ignored; each glob must match something.
     for glob in &include {
-        let mut matched = 0usize;
-        let mut binary = None;
-        let matcher = &glob.matcher;
-        selection.walk_all(
-            &glob.prefix,
-            |rel| self_or_ancestor_matches(matcher, rel),
-            &mut |outcome| match outcome {
-                Outcome::Binary(rel) => {
-                    binary.get_or_insert(rel);
-                }
-                Outcome::Taken | Outcome::Excluded => matched += 1,
-            },
-        )?;
-        if matched == 0 {
-            let (message, help) = match binary {
-                Some(rel) => (
-                    format!(
-                        "`{INCLUDE_KEY}` glob {:?} matches only prebuilt binaries (such as {}), which never go into an sdist",
-                        glob.text.value,
-                        shown(&rel)
-                    ),
-                    "remove the glob: binaries belong in wheels; the sdist carries their sources".to_string(),
-                ),
-                None => (
-                    format!("`{INCLUDE_KEY}` glob {:?} matches no file", glob.text.value),
-                    "globs are relative to the project directory; `*` matches within one directory and `**` across directories, e.g. \"data/**/*.json\"".to_string(),
-                ),
-            };
-            return Err(file.error(glob.text.span.clone(), message, Some(help)));
-        }
+        selection.include(file, glob)?;
     }
 
     // 4. What building a wheel from the sdist needs, whatever the ignore files say.
@@ -161,6 +106,79 @@ pub fn plan_sdist(project: &Project, output_dir: Option<&Path>) -> Result<SdistP
         version,
         entries,
     })
+}
+
+impl Selection {
+    /// Nothing selected yet; the project's prebuilt binaries and the output
+    /// directory (when inside the project) are known, to be left out.
+    fn new(
+        project: &Project,
+        output_dir: Option<&Path>,
+        exclude: Vec<ProjectGlob>,
+    ) -> Result<Selection> {
+        let root = project
+            .root
+            .canonicalize()
+            .map_err(|e| Error::io("cannot read", &project.root, e))?;
+        let output = output_dir
+            .and_then(|d| d.canonicalize().ok())
+            .and_then(|d| d.strip_prefix(&root).ok().map(Path::to_path_buf))
+            .filter(|rel| !rel.as_os_str().is_empty());
+        let mut binaries = BTreeSet::new();
+        let mut binaries_real = BTreeSet::new();
+        for path in prebuilt_paths(project) {
+            if let Some(rel) = relative_to(&path, &project.root) {
+                if let Ok(real) = root.join(&rel).canonicalize() {
+                    binaries_real.insert(real);
+                }
+                binaries.insert(rel);
+            }
+        }
+        Ok(Selection {
+            root,
+            output,
+            binaries,
+            binaries_real,
+            exclude,
+            files: BTreeMap::new(),
+        })
+    }
+
+    /// Add what an `sdist-include` glob matches, even where ignored; a glob
+    /// that matches nothing (or only prebuilt binaries) is an error.
+    fn include(&mut self, file: &TomlFile, glob: &ProjectGlob) -> Result<()> {
+        let mut matched = 0usize;
+        let mut binary = None;
+        let matcher = &glob.matcher;
+        self.walk_all(
+            &glob.prefix,
+            |rel| self_or_ancestor_matches(matcher, rel),
+            &mut |outcome| match outcome {
+                Outcome::Binary(rel) => {
+                    binary.get_or_insert(rel);
+                }
+                Outcome::Taken | Outcome::Excluded => matched += 1,
+            },
+        )?;
+        if matched == 0 {
+            let (message, help) = match binary {
+                Some(rel) => (
+                    format!(
+                        "`{INCLUDE_KEY}` glob {:?} matches only prebuilt binaries (such as {}), which never go into an sdist",
+                        glob.text.value,
+                        shown(&rel)
+                    ),
+                    "remove the glob: binaries belong in wheels; the sdist carries their sources".to_string(),
+                ),
+                None => (
+                    format!("`{INCLUDE_KEY}` glob {:?} matches no file", glob.text.value),
+                    "globs are relative to the project directory; `*` matches within one directory and `**` across directories, e.g. \"data/**/*.json\"".to_string(),
+                ),
+            };
+            return Err(file.error(glob.text.span.clone(), message, Some(help)));
+        }
+        Ok(())
+    }
 }
 
 /// Every path a prebuilt binary may have: each binary for each configured

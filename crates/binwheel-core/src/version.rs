@@ -188,40 +188,7 @@ impl VersionSource {
         }
         match self {
             VersionSource::File { file, pattern } => {
-                let path = root.join(&file.value);
-                // Never open a pipe or device: reading one could block forever.
-                if std::fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
-                    return Err(pyproject.error(
-                        file.span.clone(),
-                        format!("version file {} is not a regular file", file.value),
-                        Some("point `file` at the file that holds the version".into()),
-                    ));
-                }
-                let text = std::fs::read_to_string(&path).map_err(|e| {
-                    pyproject.error(
-                        file.span.clone(),
-                        format!("version file {} cannot be read: {e}", file.value),
-                        Some(
-                            "create it, or point `file` at the file that holds the version".into(),
-                        ),
-                    )
-                })?;
-                let raw = match pattern {
-                    Some(p) => capture(pyproject, p, &text, &format!("file {}", file.value))?,
-                    None => text
-                        .lines()
-                        .map(str::trim)
-                        .find(|l| !l.is_empty())
-                        .ok_or_else(|| {
-                            pyproject.error(
-                                file.span.clone(),
-                                format!("version file {} is empty", file.value),
-                                None,
-                            )
-                        })?
-                        .to_string(),
-                };
-                parse(&raw, &format!("version file {}", file.value))
+                from_file(pyproject, root, file, pattern.as_ref())
             }
             VersionSource::Env(var) => match std::env::var(&var.value) {
                 Ok(value) if !value.trim().is_empty() => {
@@ -247,46 +214,98 @@ impl VersionSource {
                 )
             }),
             VersionSource::Binary { args, pattern } => {
-                let Some(binary) = host_binary else {
-                    return Err(pyproject.error(
-                        args.span.clone(),
-                        "the version comes from running the binary, but there is no prebuilt binary for this machine",
-                        Some("put the host's prebuilt file at the binary's `path`, or use another version source".into()),
-                    ));
-                };
-                let shown = binary.display();
-                let output = Command::new(binary)
-                    .args(&args.value)
-                    .output()
-                    .map_err(|e| {
-                        pyproject.error(
-                            args.span.clone(),
-                            format!("cannot run {shown} to read the version: {e}"),
-                            None,
-                        )
-                    })?;
-                if !output.status.success() {
-                    return Err(pyproject.error(
-                        args.span.clone(),
-                        format!(
-                            "{shown} {} failed ({}) while reading the version: {}",
-                            args.value.join(" "),
-                            output.status,
-                            String::from_utf8_lossy(&output.stderr).trim()
-                        ),
-                        None,
-                    ));
-                }
-                let text = format!(
-                    "{}{}",
-                    String::from_utf8_lossy(&output.stdout),
-                    String::from_utf8_lossy(&output.stderr)
-                );
-                let raw = capture(pyproject, pattern, &text, &format!("the output of {shown}"))?;
-                parse(&raw, &format!("the output of {shown}"))
+                from_binary(pyproject, host_binary, args, pattern)
             }
         }
     }
+}
+
+/// The version in a file: its first non-empty line, or what `pattern` captures.
+fn from_file(
+    pyproject: &TomlFile,
+    root: &Path,
+    file: &Spanned<String>,
+    pattern: Option<&Spanned<String>>,
+) -> Result<Version> {
+    let path = root.join(&file.value);
+    // Never open a pipe or device: reading one could block forever.
+    if std::fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
+        return Err(pyproject.error(
+            file.span.clone(),
+            format!("version file {} is not a regular file", file.value),
+            Some("point `file` at the file that holds the version".into()),
+        ));
+    }
+    let text = std::fs::read_to_string(&path).map_err(|e| {
+        pyproject.error(
+            file.span.clone(),
+            format!("version file {} cannot be read: {e}", file.value),
+            Some("create it, or point `file` at the file that holds the version".into()),
+        )
+    })?;
+    let raw = match pattern {
+        Some(p) => capture(pyproject, p, &text, &format!("file {}", file.value))?,
+        None => text
+            .lines()
+            .map(str::trim)
+            .find(|l| !l.is_empty())
+            .ok_or_else(|| {
+                pyproject.error(
+                    file.span.clone(),
+                    format!("version file {} is empty", file.value),
+                    None,
+                )
+            })?
+            .to_string(),
+    };
+    parse(&raw, &format!("version file {}", file.value))
+}
+
+/// The version a binary prints when run with `args` (stdout and stderr), as
+/// `pattern` captures it.
+fn from_binary(
+    pyproject: &TomlFile,
+    host_binary: Option<&Path>,
+    args: &Spanned<Vec<String>>,
+    pattern: &Spanned<String>,
+) -> Result<Version> {
+    let Some(binary) = host_binary else {
+        return Err(pyproject.error(
+                args.span.clone(),
+                "the version comes from running the binary, but there is no prebuilt binary for this machine",
+                Some("put the host's prebuilt file at the binary's `path`, or use another version source".into()),
+            ));
+    };
+    let shown = binary.display();
+    let output = Command::new(binary)
+        .args(&args.value)
+        .output()
+        .map_err(|e| {
+            pyproject.error(
+                args.span.clone(),
+                format!("cannot run {shown} to read the version: {e}"),
+                None,
+            )
+        })?;
+    if !output.status.success() {
+        return Err(pyproject.error(
+            args.span.clone(),
+            format!(
+                "{shown} {} failed ({}) while reading the version: {}",
+                args.value.join(" "),
+                output.status,
+                String::from_utf8_lossy(&output.stderr).trim()
+            ),
+            None,
+        ));
+    }
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let raw = capture(pyproject, pattern, &text, &format!("the output of {shown}"))?;
+    parse(&raw, &format!("the output of {shown}"))
 }
 
 /// Inside an unpacked sdist, PKG-INFO holds the version resolved when the sdist was made.
