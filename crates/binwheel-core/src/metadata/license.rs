@@ -13,7 +13,7 @@ use globset::{GlobBuilder, GlobMatcher};
 
 use super::{check_project_file, field_sub_span, relative_path};
 use crate::error::{did_you_mean, Error, Result};
-use crate::toml::{Spanned, Table, TomlFile};
+use crate::toml::{Field, Spanned, Table, TomlFile};
 
 /// The license of the project.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -58,63 +58,22 @@ impl ReadLicense {
 }
 
 pub(super) fn read(project: &Table<'_>, root_dir: &Path) -> Result<ReadLicense> {
-    let file = project.file();
     let license_field = project.get("license");
     let files_field = project.get("license-files");
     let mut license = None;
     let mut expression_span = None;
     let mut files = Vec::new();
-
     if let Some(field) = &license_field {
         if let Some(expr) = field.item.as_str() {
-            let canonical = canonicalize_expression(expr).map_err(|e| {
-                file.error(
-                    field_sub_span(field, expr, e.range),
-                    format!(
-                        "`project.license` = {expr:?} is not a valid SPDX license expression: {}",
-                        e.message
-                    ),
-                    Some(e.help),
-                )
-            })?;
+            license = Some(License::Expression(expression(field, expr)?));
             expression_span = Some(field.span());
-            license = Some(License::Expression(canonical));
         } else if field.item.is_table_like() {
-            if let Some(files_field) = &files_field {
-                return Err(field.error(
-                    "the table form of `project.license` cannot be combined with `license-files` (PEP 639)",
-                    Some(format!(
-                        "write the license as an SPDX expression, e.g. license = \"MIT\", and list its files in `license-files` (at {})",
-                        files_field.key
-                    )),
-                ));
-            }
-            let table = field.as_table()?;
-            let text = table.str("text")?;
-            let path = table.str("file")?;
-            table.finish()?;
-            match (text, path) {
-                (Some(_), Some(_)) => {
-                    return Err(field.error(
-                        "`project.license` has both `text` and `file`; they are mutually exclusive",
-                        Some("better: write license = \"<SPDX expression>\" and license-files = [\"LICENSE\"]".into()),
-                    ))
-                }
-                (None, None) => {
-                    return Err(field.error(
-                        "`project.license` as a table needs `text` or `file`",
-                        Some("better: write license = \"<SPDX expression>\", e.g. license = \"MIT\"".into()),
-                    ))
-                }
-                (Some(text), None) => license = Some(License::Text(text.value)),
-                (None, Some(path)) => {
-                    let span = path.span.clone();
-                    let found = legacy_file(file, &path, root_dir)?;
-                    check_utf8(file, span, &found, None)?;
-                    license = Some(License::File(found.name.clone()));
-                    files.push(found);
-                }
-            }
+            license = Some(license_table(
+                field,
+                files_field.as_ref(),
+                root_dir,
+                &mut files,
+            )?);
         } else {
             return Err(field.error(
                 "`project.license` must be an SPDX license expression string",
@@ -122,53 +81,9 @@ pub(super) fn read(project: &Table<'_>, root_dir: &Path) -> Result<ReadLicense> 
             ));
         }
     }
-
     match &files_field {
-        Some(field) => {
-            for (i, pattern) in field.as_string_list()?.into_iter().enumerate() {
-                let key = format!("{}[{i}]", field.key);
-                if let Err((problem, inner, help)) = check_glob(&pattern.value) {
-                    let span = super::sub_span(file, pattern.span.clone(), &pattern.value, inner);
-                    return Err(file.error(
-                        span,
-                        format!(
-                            "`{key}` = {:?} is not a valid license-files glob: {problem}",
-                            pattern.value
-                        ),
-                        Some(help),
-                    ));
-                }
-                let names = glob_files(root_dir, &pattern.value)
-                    .map_err(|e| Error::io("cannot search", root_dir, e))?;
-                if names.is_empty() {
-                    return Err(no_match(file, &key, &pattern, root_dir));
-                }
-                for name in names {
-                    let found = inside(file, pattern.span.clone(), root_dir, name)?;
-                    check_utf8(file, pattern.span.clone(), &found, None)?;
-                    files.push(found);
-                }
-            }
-        }
-        None => {
-            for pattern in DEFAULT_LICENSE_FILES {
-                let names = glob_files(root_dir, pattern)
-                    .map_err(|e| Error::io("cannot search", root_dir, e))?;
-                for name in names {
-                    let found = inside(file, project.span(), root_dir, name)?;
-                    check_utf8(
-                        file,
-                        project.span(),
-                        &found,
-                        Some(format!(
-                            "it was picked up by the default license-files patterns ({}); set `license-files` in [project] to choose the files",
-                            DEFAULT_LICENSE_FILES.join(", ")
-                        )),
-                    )?;
-                    files.push(found);
-                }
-            }
-        }
+        Some(field) => listed_files(field, root_dir, &mut files)?,
+        None => default_files(project, root_dir, &mut files)?,
     }
     files.sort_by(|a, b| a.name.cmp(&b.name));
     files.dedup_by(|a, b| a.name == b.name);
@@ -177,6 +92,119 @@ pub(super) fn read(project: &Table<'_>, root_dir: &Path) -> Result<ReadLicense> 
         files,
         expression_span,
     })
+}
+
+/// `license = "<SPDX expression>"`, canonicalized.
+fn expression(field: &Field<'_>, expr: &str) -> Result<String> {
+    canonicalize_expression(expr).map_err(|e| {
+        field.file.error(
+            field_sub_span(field, expr, e.range),
+            format!(
+                "`project.license` = {expr:?} is not a valid SPDX license expression: {}",
+                e.message
+            ),
+            Some(e.help),
+        )
+    })
+}
+
+/// The legacy table form: `license = { text = "…" }` or `{ file = "…" }`
+/// (whose file joins `files`).
+fn license_table(
+    field: &Field<'_>,
+    files_field: Option<&Field<'_>>,
+    root_dir: &Path,
+    files: &mut Vec<LicenseFile>,
+) -> Result<License> {
+    if let Some(files_field) = files_field {
+        return Err(field.error(
+            "the table form of `project.license` cannot be combined with `license-files` (PEP 639)",
+            Some(format!(
+                "write the license as an SPDX expression, e.g. license = \"MIT\", and list its files in `license-files` (at {})",
+                files_field.key
+            )),
+        ));
+    }
+    let file = field.file;
+    let table = field.as_table()?;
+    let text = table.str("text")?;
+    let path = table.str("file")?;
+    table.finish()?;
+    match (text, path) {
+        (Some(_), Some(_)) => Err(field.error(
+            "`project.license` has both `text` and `file`; they are mutually exclusive",
+            Some(
+                "better: write license = \"<SPDX expression>\" and license-files = [\"LICENSE\"]"
+                    .into(),
+            ),
+        )),
+        (None, None) => Err(field.error(
+            "`project.license` as a table needs `text` or `file`",
+            Some("better: write license = \"<SPDX expression>\", e.g. license = \"MIT\"".into()),
+        )),
+        (Some(text), None) => Ok(License::Text(text.value)),
+        (None, Some(path)) => {
+            let span = path.span.clone();
+            let found = legacy_file(file, &path, root_dir)?;
+            check_utf8(file, span, &found, None)?;
+            let license = License::File(found.name.clone());
+            files.push(found);
+            Ok(license)
+        }
+    }
+}
+
+/// The files `license-files` globs match; each glob must match one.
+fn listed_files(field: &Field<'_>, root_dir: &Path, files: &mut Vec<LicenseFile>) -> Result<()> {
+    let file = field.file;
+    for (i, pattern) in field.as_string_list()?.into_iter().enumerate() {
+        let key = format!("{}[{i}]", field.key);
+        if let Err((problem, inner, help)) = check_glob(&pattern.value) {
+            let span = super::sub_span(file, pattern.span.clone(), &pattern.value, inner);
+            return Err(file.error(
+                span,
+                format!(
+                    "`{key}` = {:?} is not a valid license-files glob: {problem}",
+                    pattern.value
+                ),
+                Some(help),
+            ));
+        }
+        let names = glob_files(root_dir, &pattern.value)
+            .map_err(|e| Error::io("cannot search", root_dir, e))?;
+        if names.is_empty() {
+            return Err(no_match(file, &key, &pattern, root_dir));
+        }
+        for name in names {
+            let found = inside(file, pattern.span.clone(), root_dir, name)?;
+            check_utf8(file, pattern.span.clone(), &found, None)?;
+            files.push(found);
+        }
+    }
+    Ok(())
+}
+
+/// Without `license-files`: what the default patterns find.
+fn default_files(project: &Table<'_>, root_dir: &Path, files: &mut Vec<LicenseFile>) -> Result<()> {
+    let file = project.file();
+    for pattern in DEFAULT_LICENSE_FILES {
+        let names =
+            glob_files(root_dir, pattern).map_err(|e| Error::io("cannot search", root_dir, e))?;
+        for name in names {
+            let found = inside(file, project.span(), root_dir, name)?;
+            check_utf8(
+                file,
+                project.span(),
+                &found,
+                Some(format!(
+                    "it was picked up by the default license-files patterns ({}); set `license-files` in [project] to choose the files",
+                    DEFAULT_LICENSE_FILES.join(", ")
+                )),
+            )?;
+            files.push(found);
+        }
+    }
+    Ok(())
 }
 
 /// `License ::` classifiers next to a license expression are an error (PEP 639).
@@ -343,54 +371,64 @@ pub fn check_glob(pattern: &str) -> std::result::Result<(), (String, Range<usize
                 "write `**` between slashes, e.g. \"licenses/**/*.txt\"".into(),
             ));
         }
-        let mut chars = component.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            let at = range.start + i;
-            match c {
-                '[' => {
-                    let mut closed = false;
-                    let mut empty = true;
-                    for (j, d) in chars.by_ref() {
-                        if d == ']' {
-                            closed = true;
-                            break;
-                        }
-                        if !(d.is_alphanumeric() || matches!(d, '_' | '-' | '.')) {
-                            let at = range.start + j;
-                            return Err((
-                                format!("`{d}` is not allowed inside `[…]`"),
-                                at..at + d.len_utf8(),
-                                "a class holds only the characters to match and `-` ranges, e.g. \"LICEN[CS]E\"".into(),
-                            ));
-                        }
-                        empty = false;
+        check_characters(component, range.start)?;
+    }
+    Ok(())
+}
+
+/// The characters of one glob component starting at byte `start`: letters,
+/// digits, `_-.*?` and `[…]` classes.
+fn check_characters(
+    component: &str,
+    start: usize,
+) -> std::result::Result<(), (String, Range<usize>, String)> {
+    let mut chars = component.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        let at = start + i;
+        match c {
+            '[' => {
+                let mut closed = false;
+                let mut empty = true;
+                for (j, d) in chars.by_ref() {
+                    if d == ']' {
+                        closed = true;
+                        break;
                     }
-                    if !closed || empty {
+                    if !(d.is_alphanumeric() || matches!(d, '_' | '-' | '.')) {
+                        let at = start + j;
                         return Err((
-                            "it has an unclosed or empty `[…]`".into(),
-                            at..range.end,
-                            "close the class, e.g. \"LICEN[CS]E\"".into(),
+                            format!("`{d}` is not allowed inside `[…]`"),
+                            at..at + d.len_utf8(),
+                            "a class holds only the characters to match and `-` ranges, e.g. \"LICEN[CS]E\"".into(),
                         ));
                     }
+                    empty = false;
                 }
-                '\\' => {
+                if !closed || empty {
                     return Err((
-                        "`\\` is not a path separator here".into(),
-                        at..at + 1,
-                        "separate path components with `/`".into(),
-                    ))
+                        "it has an unclosed or empty `[…]`".into(),
+                        at..start + component.len(),
+                        "close the class, e.g. \"LICEN[CS]E\"".into(),
+                    ));
                 }
-                c if c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '*' | '?') => {}
-                c => {
-                    return Err((
-                        format!(
-                            "`{}` is not allowed in a license-files pattern",
-                            c.escape_debug()
-                        ),
-                        at..at + c.len_utf8(),
-                        "patterns may hold letters, digits, `_`, `-`, `.`, `*`, `?`, `**`, `[…]` and `/`; match other characters with `?`".into(),
-                    ))
-                }
+            }
+            '\\' => {
+                return Err((
+                    "`\\` is not a path separator here".into(),
+                    at..at + 1,
+                    "separate path components with `/`".into(),
+                ))
+            }
+            c if c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | '*' | '?') => {}
+            c => {
+                return Err((
+                    format!(
+                        "`{}` is not allowed in a license-files pattern",
+                        c.escape_debug()
+                    ),
+                    at..at + c.len_utf8(),
+                    "patterns may hold letters, digits, `_`, `-`, `.`, `*`, `?`, `**`, `[…]` and `/`; match other characters with `?`".into(),
+                ))
             }
         }
     }
@@ -499,13 +537,6 @@ pub struct ExpressionError {
 /// single spaces, no space inside parentheses. Deprecated identifiers are
 /// accepted; `DocumentRef-` and `AdditionRef-` are not (PEP 639).
 pub fn canonicalize_expression(expr: &str) -> std::result::Result<String, ExpressionError> {
-    let fail = |message: String, range: Range<usize>, help: &str| ExpressionError {
-        message,
-        range,
-        help: help.to_string(),
-    };
-    const SEE: &str = "use identifiers from the SPDX license list (https://spdx.org/licenses/), e.g. \"MIT\" or \"Apache-2.0 OR MIT\"; for a license not on the list write \"LicenseRef-<name>\"";
-
     let mut out: Vec<(String, Range<usize>)> = Vec::new();
     let mut after_with = false;
     for (start, token) in tokens(expr) {
@@ -524,64 +555,7 @@ pub fn canonicalize_expression(expr: &str) -> std::result::Result<String, Expres
             }
             _ => {}
         }
-        let canonical = if after_with {
-            match spdx::identifiers::EXCEPTIONS
-                .iter()
-                .find(|e| e.name.eq_ignore_ascii_case(token))
-            {
-                Some(e) => e.name.to_string(),
-                None => {
-                    let help = did_you_mean(token, spdx::identifiers::EXCEPTIONS.iter().map(|e| e.name))
-                        .map(|s| format!("did you mean `{s}`?"))
-                        .unwrap_or_else(|| "after WITH comes an exception from https://spdx.org/licenses/exceptions-index.html".into());
-                    return Err(fail(
-                        format!("unknown license exception `{token}`"),
-                        range,
-                        &help,
-                    ));
-                }
-            }
-        } else if let Some(suffix) = strip_prefix_ignore_case(token, "LicenseRef-") {
-            if suffix.is_empty()
-                || !suffix
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
-            {
-                return Err(fail(
-                    format!("`{token}` is not a valid LicenseRef"),
-                    range,
-                    "write LicenseRef- followed by letters, digits, `.` and `-`, e.g. \"LicenseRef-Proprietary\"",
-                ));
-            }
-            format!("LicenseRef-{suffix}")
-        } else if strip_prefix_ignore_case(token, "DocumentRef-").is_some()
-            || strip_prefix_ignore_case(token, "AdditionRef-").is_some()
-        {
-            return Err(fail(
-                format!("`{token}` is not allowed in Python package metadata"),
-                range,
-                "PEP 639 allows SPDX identifiers and LicenseRef-<name> only",
-            ));
-        } else {
-            let (base, plus) = match token.strip_suffix('+') {
-                Some(base) if find_license(token).is_none() => (base, "+"),
-                _ => (token, ""),
-            };
-            match find_license(base) {
-                Some(name) => format!("{name}{plus}"),
-                None => {
-                    let help =
-                        did_you_mean(token, spdx::identifiers::LICENSES.iter().map(|l| l.name))
-                            .map(|s| format!("did you mean `{s}`? ({SEE})"))
-                            .unwrap_or_else(|| SEE.to_string());
-                    return Err(fail(
-                        format!("unknown license identifier `{token}`"),
-                        range,
-                        &help,
-                    ));
-                }
-            }
-        };
+        let canonical = canonical_identifier(token, range.clone(), after_with)?;
         out.push((canonical, range));
         after_with = false;
     }
@@ -589,6 +563,91 @@ pub fn canonicalize_expression(expr: &str) -> std::result::Result<String, Expres
         return Err(fail("it is empty".into(), 0..expr.len(), SEE));
     }
 
+    join_and_parse(expr, out)
+}
+
+const SEE: &str = "use identifiers from the SPDX license list (https://spdx.org/licenses/), e.g. \"MIT\" or \"Apache-2.0 OR MIT\"; for a license not on the list write \"LicenseRef-<name>\"";
+
+fn fail(message: String, range: Range<usize>, help: &str) -> ExpressionError {
+    ExpressionError {
+        message,
+        range,
+        help: help.to_string(),
+    }
+}
+
+/// One identifier (`token` at `range`) in its canonical spelling: an SPDX
+/// license or, after WITH, an exception; or a LicenseRef.
+fn canonical_identifier(
+    token: &str,
+    range: Range<usize>,
+    after_with: bool,
+) -> std::result::Result<String, ExpressionError> {
+    Ok(if after_with {
+        match spdx::identifiers::EXCEPTIONS
+            .iter()
+            .find(|e| e.name.eq_ignore_ascii_case(token))
+        {
+            Some(e) => e.name.to_string(),
+            None => {
+                let help = did_you_mean(token, spdx::identifiers::EXCEPTIONS.iter().map(|e| e.name))
+                    .map(|s| format!("did you mean `{s}`?"))
+                    .unwrap_or_else(|| "after WITH comes an exception from https://spdx.org/licenses/exceptions-index.html".into());
+                return Err(fail(
+                    format!("unknown license exception `{token}`"),
+                    range,
+                    &help,
+                ));
+            }
+        }
+    } else if let Some(suffix) = strip_prefix_ignore_case(token, "LicenseRef-") {
+        if suffix.is_empty()
+            || !suffix
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        {
+            return Err(fail(
+                format!("`{token}` is not a valid LicenseRef"),
+                range,
+                "write LicenseRef- followed by letters, digits, `.` and `-`, e.g. \"LicenseRef-Proprietary\"",
+            ));
+        }
+        format!("LicenseRef-{suffix}")
+    } else if strip_prefix_ignore_case(token, "DocumentRef-").is_some()
+        || strip_prefix_ignore_case(token, "AdditionRef-").is_some()
+    {
+        return Err(fail(
+            format!("`{token}` is not allowed in Python package metadata"),
+            range,
+            "PEP 639 allows SPDX identifiers and LicenseRef-<name> only",
+        ));
+    } else {
+        let (base, plus) = match token.strip_suffix('+') {
+            Some(base) if find_license(token).is_none() => (base, "+"),
+            _ => (token, ""),
+        };
+        match find_license(base) {
+            Some(name) => format!("{name}{plus}"),
+            None => {
+                let help = did_you_mean(token, spdx::identifiers::LICENSES.iter().map(|l| l.name))
+                    .map(|s| format!("did you mean `{s}`? ({SEE})"))
+                    .unwrap_or_else(|| SEE.to_string());
+                return Err(fail(
+                    format!("unknown license identifier `{token}`"),
+                    range,
+                    &help,
+                ));
+            }
+        }
+    })
+}
+
+/// The canonical tokens joined into one expression, checked by the SPDX
+/// parser; a parse error points at the original token.
+fn join_and_parse(
+    expr: &str,
+    out: Vec<(String, Range<usize>)>,
+) -> std::result::Result<String, ExpressionError> {
     // Join, remembering where each token landed to map parse errors back.
     let mut text = String::new();
     let mut placed: Vec<(Range<usize>, Range<usize>)> = Vec::new();
