@@ -142,26 +142,25 @@ impl Project {
         target: &ResolvedTarget,
     ) -> Result<PathBuf> {
         let expanded = path.expand(target, &self.metadata.version_string())?;
-        // Absolute or `..` on any system, as the wheel is built for others.
-        let escapes = relpath::escape(&expanded).is_some();
-        if expanded.contains(char::is_control) {
+        let problem = if expanded.contains(char::is_control) {
+            Some((
+                "contains a control character",
+                "write the path of the prebuilt file relative to the project directory, e.g. \"bin/{target}/hello{exe}\"",
+            ))
+        } else if relpath::escape(&expanded).is_some() {
+            // Absolute or `..` on any system, as the wheel is built for others.
+            Some((
+                "points outside the project",
+                "paths are relative to the project directory and may not use `..`; copy or build the binary into the project",
+            ))
+        } else {
+            None
+        };
+        if let Some((problem, help)) = problem {
             return Err(self.pyproject.error(
                 path.span.clone(),
-                format!(
-                    "{} {:?}: path {:?} contains a control character",
-                    what, name.value, expanded
-                ),
-                Some("write the path of the prebuilt file relative to the project directory, e.g. \"bin/{target}/hello{exe}\"".into()),
-            ));
-        }
-        if escapes {
-            return Err(self.pyproject.error(
-                path.span.clone(),
-                format!(
-                    "{} {:?}: path {:?} points outside the project",
-                    what, name.value, expanded
-                ),
-                Some("paths are relative to the project directory and may not use `..`; copy or build the binary into the project".into()),
+                format!("{what} {:?}: path {expanded:?} {problem}", name.value),
+                Some(help.into()),
             ));
         }
         Ok(self.root.join(expanded))
