@@ -21,18 +21,10 @@ use std::path::{Path, PathBuf};
 
 const MAX_LINES: usize = 100;
 
-/// Functions over the limit that are not cut yet. Empty this list as they
-/// are cut; do not add to it.
-const BEING_CUT: &[&str] = &[
-    // Issue 15 part 4 (another branch): tags, checks and ELF inspection.
-    "check.rs: check_wheel",
-    "check.rs: text_report",
-    "check/sdist.rs: Scan::walk",
-    "inspect/elf.rs: inspect",
-    "inspect/elf.rs: read_dynamic",
-    "tags.rs: Platform::binary_problems",
-    "tags.rs: linux_tags",
-];
+/// Functions over the limit that are not cut yet. Empty: every function
+/// is within it. A function may go here only while another branch is
+/// cutting it, with a comment naming that work.
+const BEING_CUT: &[&str] = &[];
 
 /// One source file of the crate: its module path and its code with comments,
 /// string and char literals blanked and `#[cfg(test)]` items removed.
@@ -380,7 +372,7 @@ fn the_module_graph_has_no_cycle() {
         ("project", "settings"),
         ("settings", "template"),
         ("source", "download"),
-        ("check", "json"),
+        ("check::report", "json"),
         ("download", "report"),
     ] {
         assert!(
