@@ -13,6 +13,7 @@ auditwheel confirms, and the x86_64 musllinux one is really linked to musl.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import sys
@@ -136,17 +137,26 @@ def extension(wheel: Path, suffix: str) -> bytes:
 @pytest.mark.release
 @linux_only
 @pytest.mark.parametrize("target", sorted(LINUX_TARGETS))
-def test_linux_wheels_for_every_arch_and_libc(target):
+def test_linux_wheels_for_every_arch_and_libc(target, tmp_path):
     wheel = build_wheel(target)
     platform = LINUX_TARGETS[target]
     assert wheel.name.endswith(f"{platform}.whl"), wheel.name
     auditwheel = shutil.which("auditwheel", path=str(helpers.TOOLS_PYTHON.parent))
-    audit = run([auditwheel, "show", wheel])
-    assert f'"{platform}"' in audit.stdout, audit.stdout
+    if target.endswith("-gnu"):
+        audit = run([auditwheel, "show", wheel])
+        assert f'"{platform}"' in audit.stdout, audit.stdout
+    else:
+        # On a glibc host auditwheel would take glibc's libc.so (a linker
+        # script) for musl's and crash; with no library path it reports what
+        # the wheel needs: musl's libc.so alone, no glibc symbol versions.
+        # The release workflow audits the musllinux tag itself in Alpine.
+        (tmp_path / "no-libs").mkdir()
+        audit = run([auditwheel, "show", "--json", "--ldpaths", tmp_path / "no-libs", wheel])
+        report = json.loads(audit.stdout)
+        assert report["external_libs"] == {"libc.so": None}, audit.stdout
+        assert report["versioned_symbols"] == {} and report["sym_tag"] == platform, audit.stdout
     data = extension(wheel, ".so")
     assert helpers.elf_machine(data) == helpers.ELF_MACHINES[target.split("-")[0]], target
-    # glibc's soname in the dynamic strings for a gnu wheel only (musl's is libc.so)
-    assert (b"libc.so.6" in data) == target.endswith("-gnu"), target
 
 
 @pytest.mark.release
@@ -158,8 +168,6 @@ def test_macos_wheels_link_here_with_zig(target, binwheel_cli, tmp_path):
     assert wheel.name.endswith(f"{platform}.whl"), wheel.name
     so = tmp_path / "_binwheel.abi3.so"
     so.write_bytes(extension(wheel, ".so"))
-    import json
-
     (report,) = json.loads(run([binwheel_cli, "inspect", "--json", so]).stdout)["files"]
     (slice_,) = report["facts"]["macho"]["slices"]
     assert (slice_["arch"], slice_["minos"], slice_["kind"]) == (arch, minos, "shared library"), slice_
