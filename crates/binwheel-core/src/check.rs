@@ -10,6 +10,7 @@
 
 use std::path::Path;
 
+pub mod finding;
 mod metadata;
 mod report;
 mod sdist;
