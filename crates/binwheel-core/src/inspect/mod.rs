@@ -7,10 +7,17 @@
 //! tags (`tags` turns facts into tags), and it never trusts the input: every
 //! read is bounds-checked, every count is capped, nothing panics, and a file
 //! is read lazily so a 4 GB binary costs a few kilobytes of memory.
+//! [`Embedded`] is the other half: what the compiler wrote into the binary
+//! about its origin (Go build info, cargo-auditable's dependency list).
 
+pub mod auditable;
 mod elf;
+mod embedded;
+pub mod gobuildinfo;
 mod macho;
 mod pe;
+
+pub use embedded::{embedded_bytes, embedded_file, embedded_reader, Embedded};
 
 use std::fmt;
 use std::fs::File;
