@@ -14,6 +14,7 @@ use crate::inspect;
 use crate::locator::{self, LocatedBinary};
 use crate::project::{PackageSource, Project};
 use crate::report::Reporter;
+use crate::sbom;
 use crate::settings::{BinarySettings, Install, TargetSettings};
 use crate::source::{self, BuildDir};
 use crate::tags::{self, PlatformTag, TagPolicy};
@@ -168,22 +169,29 @@ fn scripts_cannot_load_libraries(
     }
 }
 
-/// Plan the wheel for one target, downloading or building binaries that have no prebuilt file.
+/// Plan the wheel for one target, downloading or building binaries that have
+/// no prebuilt file. `sbom_epoch` (`SOURCE_DATE_EPOCH`) is the only time an
+/// SBOM may carry.
 pub fn plan_wheel(
     project: &Project,
     target: &ResolvedTarget,
+    sbom_epoch: Option<i64>,
     reporter: &Reporter,
 ) -> Result<WheelPlan> {
     let located = located(project, target);
     let mut build_dir = BuildDir::default();
     let (mut files, facts) = binaries(project, target, &located, &mut build_dir, reporter)?;
     let platform_tags = platform_tags(project, target, &facts)?;
+    // `binaries` put one entry per configured binary first, in order.
+    let shipped = &files[..project.settings.binaries.len()];
+    let sboms = binary_sboms(project, target, shipped, sbom_epoch, reporter)?;
     package_files(project, &located, &mut files)?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
 
     let dist_name = project.metadata.dist_name();
     let version = project.metadata.version_string();
     let mut dist_info = plan_dist_info(project, target)?;
+    dist_info.extend(sboms);
     dist_info.push(Entry::bytes(
         format!("{}/WHEEL", dist_info_dir(&dist_name, &version)),
         wheel_file(&platform_tags),
@@ -312,6 +320,147 @@ fn package_files(
         }
     }
     Ok(())
+}
+
+/// `.dist-info/sboms/<binary>.cdx.json` for each shipped binary whose
+/// compiler embedded its modules or crates, after checking the Go build
+/// settings against the target (a second witness beside the header facts)
+/// and the main module's version against the wheel's.
+fn binary_sboms(
+    project: &Project,
+    target: &ResolvedTarget,
+    shipped: &[Entry],
+    epoch: Option<i64>,
+    reporter: &Reporter,
+) -> Result<Vec<Entry>> {
+    let dir = dist_info_dir(
+        &project.metadata.dist_name(),
+        &project.metadata.version_string(),
+    );
+    let mut out = Vec::new();
+    for (b, entry) in project.settings.binaries.iter().zip(shipped) {
+        let crate::write::Source::File(path) = &entry.source else {
+            continue;
+        };
+        let embedded = inspect::embedded_file(path)?;
+        let label = format!("binary {:?} ({})", b.name.value, project.shown(path));
+        for problem in embedded.iter().flat_map(|e| &e.problems) {
+            reporter.warning(&format!(
+                "{label}: {problem}; its SBOM leaves that part out"
+            ));
+        }
+        for slice in &embedded {
+            if let Some(go) = &slice.go {
+                go_matches_target(project, target, b, &label, slice.slice.as_deref(), go)?;
+                go_version_note(project, &label, go, reporter);
+            }
+        }
+        let sha256 = sha256_file(path)?;
+        let binary = sbom::Binary {
+            name: &b.name.value,
+            archive_path: &entry.path,
+            sha256: &sha256,
+        };
+        if let Some(text) = sbom::cyclonedx(&binary, &embedded, epoch) {
+            out.push(Entry::bytes(
+                format!("{dir}/sboms/{}.cdx.json", b.name.value),
+                text,
+            ));
+        }
+    }
+    Ok(out)
+}
+
+/// GOOS and GOARCH from the Go build info must name the target's OS and
+/// architecture (for a universal2 binary, each slice's own).
+fn go_matches_target(
+    project: &Project,
+    target: &ResolvedTarget,
+    b: &BinarySettings,
+    label: &str,
+    slice: Option<&str>,
+    go: &inspect::gobuildinfo::GoBuildInfo,
+) -> Result<()> {
+    let t = target.target;
+    let want_arch = match slice {
+        Some("x86_64") => Some("amd64"),
+        Some("arm64") => Some("arm64"),
+        _ => t.arch.goarch(),
+    };
+    let (goos, goarch) = (go.setting("GOOS"), go.setting("GOARCH"));
+    let os_ok = goos.is_none_or(|g| g == t.os.goos());
+    let arch_ok = goarch.is_none_or(|g| want_arch.is_none_or(|w| w == g));
+    if os_ok && arch_ok {
+        return Ok(());
+    }
+    Err(project.pyproject.error(
+        b.name.span.clone(),
+        format!(
+            "{label}: its Go build info says GOOS={} GOARCH={}, but the target is {}",
+            goos.unwrap_or("?"),
+            goarch.unwrap_or("?"),
+            target.key
+        ),
+        Some(format!(
+            "build it with GOOS={} GOARCH={} (the {{goos}} and {{goarch}} placeholders give them              per target), or point `path` at the binary built for {}",
+            t.os.goos(),
+            want_arch.unwrap_or("?"),
+            target.key
+        )),
+    ))
+}
+
+/// A warning when the main module has a real version (a tag, not `(devel)`
+/// or a pseudo-version) that differs from the wheel's.
+fn go_version_note(
+    project: &Project,
+    label: &str,
+    go: &inspect::gobuildinfo::GoBuildInfo,
+    reporter: &Reporter,
+) {
+    let Some(main) = &go.main else { return };
+    let Some(tag) = main.version.strip_prefix('v') else {
+        return;
+    };
+    let pseudo =
+        regex::Regex::new(r"(^|[-.])(0\.)?\d{14}-[0-9a-f]{12}").is_ok_and(|re| re.is_match(tag));
+    if pseudo || tag.contains("+dirty") {
+        return;
+    }
+    let wheel = project.metadata.version_string();
+    let same = match tag.parse::<pep440_rs::Version>() {
+        Ok(v) => v == project.metadata.version,
+        Err(_) => tag == wheel,
+    };
+    if !same {
+        reporter.warning(&format!(
+            "{label}: its Go main module {} is version {}, but the wheel's version is {wheel};              check that this is the binary of this release",
+            main.path, main.version
+        ));
+    }
+}
+
+/// Hex SHA-256 of a file, streamed.
+fn sha256_file(path: &Path) -> Result<String> {
+    use sha2::Digest;
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io("cannot open", path, e))?;
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file
+            .read(&mut buf)
+            .map_err(|e| Error::io("cannot read", path, e))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 /// Turn a wheel plan into a PEP 660 editable one.
@@ -512,7 +661,7 @@ mod tests {
     #[test]
     fn package_layout_puts_the_binary_in_bin() {
         let (_dir, project, target) = host_project("script = \"xt\"\n");
-        let plan = plan_wheel(&project, &target, &Reporter::capture().0).unwrap();
+        let plan = plan_wheel(&project, &target, None, &Reporter::capture().0).unwrap();
         let exe = target.target.exe_suffix();
         let bin = format!("x_tool/_bin/x{exe}");
         assert!(paths(&plan).contains(&bin.as_str()), "{:?}", paths(&plan));
@@ -524,7 +673,7 @@ mod tests {
     #[test]
     fn scripts_layout_puts_the_binary_in_data_scripts() {
         let (_dir, project, target) = host_project("install = \"scripts\"\n");
-        let plan = plan_wheel(&project, &target, &Reporter::capture().0).unwrap();
+        let plan = plan_wheel(&project, &target, None, &Reporter::capture().0).unwrap();
         let exe = target.target.exe_suffix();
         let script = format!("x_tool-1.0.data/scripts/x{exe}");
         assert!(
@@ -550,13 +699,13 @@ mod tests {
             + "[[tool.binwheel.library]]\nname = \"libx.so\"\npath = \"bin/{target}/libx.so\"\n";
         std::fs::write(dir.path().join("pyproject.toml"), text).unwrap();
         let project = Project::load(dir.path()).unwrap();
-        let plan = plan_wheel(&project, &target, &Reporter::capture().0).unwrap();
+        let plan = plan_wheel(&project, &target, None, &Reporter::capture().0).unwrap();
         assert!(plan
             .files
             .iter()
             .any(|e| e.path == "x_tool/_bin/libx.so" && e.executable));
         std::fs::remove_file(dir.path().join("bin").join(&host).join("libx.so")).unwrap();
-        let err = plan_wheel(&project, &target, &Reporter::capture().0).unwrap_err();
+        let err = plan_wheel(&project, &target, None, &Reporter::capture().0).unwrap_err();
         assert!(
             err.message().contains("library \"libx.so\" for target"),
             "{err}"
@@ -582,7 +731,7 @@ mod tests {
                 );
             std::fs::write(dir.path().join("pyproject.toml"), text).unwrap();
             let project = Project::load(dir.path()).unwrap();
-            let result = plan_wheel(&project, &target, &Reporter::capture().0);
+            let result = plan_wheel(&project, &target, None, &Reporter::capture().0);
             assert_eq!(result.is_ok(), ok, "install = {install}");
             if let Err(err) = result {
                 let msg = err.message();
@@ -608,7 +757,7 @@ mod tests {
         let (dir, project, target) = host_project(&extra);
         let prebuilt = dir.path().join("bin").join(target.target.name()).join("x");
         std::fs::remove_file(&prebuilt).unwrap();
-        let plan = plan_wheel(&project, &target, &Reporter::capture().0).unwrap();
+        let plan = plan_wheel(&project, &target, None, &Reporter::capture().0).unwrap();
         assert!(
             prebuilt.is_file(),
             "the command should have made {}",
@@ -619,7 +768,7 @@ mod tests {
 
         let (dir, project, target) = host_project("build = [\"true\"]\n");
         std::fs::remove_file(dir.path().join("bin").join(target.target.name()).join("x")).unwrap();
-        let err = plan_wheel(&project, &target, &Reporter::capture().0).unwrap_err();
+        let err = plan_wheel(&project, &target, None, &Reporter::capture().0).unwrap_err();
         assert!(
             err.message().contains("left no file at its `path`"),
             "{err}"

@@ -168,8 +168,12 @@ fn go_build_info<'a, R: ReadRef<'a>>(
 ) -> Option<Result<GoBuildInfo, String>> {
     let section = section_named(file, &[".go.buildinfo", "__go_buildinfo"])
         .or_else(|| section_named(file, &[".data", "__data"]))?;
+    // Only what the file holds: a PE section's virtual size may exceed it.
+    let stored = section
+        .file_range()
+        .map_or(section.size(), |(_, len)| len.min(section.size()));
     let head = section
-        .data_range(section.address(), section.size().min(GO_SEARCH))
+        .data_range(section.address(), stored.min(GO_SEARCH))
         .ok()??;
     let at = gobuildinfo::find(head)?;
     let read_at = |address: u64, size: u64| -> Option<Vec<u8>> {

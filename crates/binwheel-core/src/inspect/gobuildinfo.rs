@@ -111,15 +111,12 @@ pub fn read(
         (version, modinfo)
     };
     let version = String::from_utf8_lossy(&version).into_owned();
-    let mut modinfo = String::from_utf8_lossy(&modinfo).into_owned();
-    // The module info sits between two 16-byte sentinels.
-    let bytes = modinfo.as_bytes();
-    if bytes.len() >= 33 && bytes[bytes.len() - 17] == b'\n' && modinfo.is_char_boundary(16) {
-        let end = modinfo.len() - 16;
-        if modinfo.is_char_boundary(end) {
-            modinfo = modinfo[16..end].to_string();
-        }
+    // The module info sits between two 16-byte sentinels (not UTF-8).
+    let mut modinfo = &modinfo[..];
+    if modinfo.len() >= 33 && modinfo[modinfo.len() - 17] == b'\n' {
+        modinfo = &modinfo[16..modinfo.len() - 16];
     }
+    let modinfo = String::from_utf8_lossy(modinfo);
     parse_modinfo(&version, &modinfo)
 }
 
@@ -287,11 +284,11 @@ mod tests {
         build\tCGO_ENABLED=0\n\
         build\tGOOS=linux\n";
 
-    fn inline_blob(version: &str, modinfo: &str) -> Vec<u8> {
+    fn inline_blob(version: &str, modinfo: &[u8]) -> Vec<u8> {
         let mut blob = MAGIC.to_vec();
         blob.extend([8, 2]);
         blob.resize(HEADER, 0);
-        for s in [version.as_bytes(), modinfo.as_bytes()] {
+        for s in [version.as_bytes(), modinfo] {
             let mut n = s.len();
             loop {
                 let b = (n & 0x7f) as u8;
@@ -306,8 +303,12 @@ mod tests {
         blob
     }
 
-    fn sentinels(text: &str) -> String {
-        format!("0123456789abcdef{text}fedcba9876543210")
+    /// The module info between sentinels like the linker's (not UTF-8).
+    fn sentinels(text: &str) -> Vec<u8> {
+        let mut out = b"0w\xaf\x0c\x92t\x08\x02A\xe1\xc1\x07\xe6\xd6\x18\xe6".to_vec();
+        out.extend(text.as_bytes());
+        out.extend(b"\xf92C1\x86\x18 r\x00\x82B\x10A\x16\xd8\xf2");
+        out
     }
 
     #[test]
@@ -349,7 +350,7 @@ mod tests {
         image[0x200..0x204].copy_from_slice(&0x2000u32.to_be_bytes());
         image[0x204..0x208].copy_from_slice(&(modinfo.len() as u32).to_be_bytes());
         image[0x1000..0x1008].copy_from_slice(b"go1.12.1");
-        image[0x2000..0x2000 + modinfo.len()].copy_from_slice(modinfo.as_bytes());
+        image[0x2000..0x2000 + modinfo.len()].copy_from_slice(&modinfo);
         let read_at = |addr: u64, size: u64| {
             image
                 .get(addr as usize..(addr + size) as usize)
@@ -366,7 +367,7 @@ mod tests {
     #[test]
     fn misaligned_or_cut_magic_is_not_found() {
         let mut data = vec![0u8; 8];
-        data.extend(inline_blob("go1.22", ""));
+        data.extend(inline_blob("go1.22", b""));
         assert_eq!(find(&data), None);
         assert_eq!(find(&MAGIC[..]), None);
     }
@@ -389,7 +390,7 @@ mod tests {
 
     #[test]
     fn cut_varints_are_errors() {
-        let mut blob = inline_blob("go1.22", "x");
+        let mut blob = inline_blob("go1.22", b"x");
         blob.truncate(blob.len() - 1);
         assert!(read(&blob, &|_, _| None).is_err());
         let mut huge = MAGIC.to_vec();

@@ -10,7 +10,7 @@ use base64::Engine as _;
 use sha2::Digest as _;
 
 /// Every fixture `tests/fixtures/build_binaries.py` builds.
-pub const FIXTURES: [&str; 20] = [
+pub const FIXTURES: [&str; 23] = [
     "linux-x86_64-musl-static",
     "linux-aarch64-musl-static",
     "linux-riscv64-musl-static",
@@ -31,6 +31,9 @@ pub const FIXTURES: [&str; 20] = [
     "go-linux-amd64",
     "go-darwin-arm64",
     "go-windows-amd64.exe",
+    "go-deps-linux-amd64",
+    "go-deps-darwin-arm64",
+    "go-deps-windows-amd64.exe",
 ];
 
 /// The fixture directory: `$BINWHEEL_FIXTURES` if set, else the committed
