@@ -1,5 +1,6 @@
 //! What the compilers embedded in the real fixture binaries: Go build info in
-//! ELF, Mach-O and PE, read through a file and from memory alike.
+//! ELF, Mach-O and PE, cargo-auditable's crate list, read through a file and
+//! from memory alike.
 
 mod common;
 
@@ -88,4 +89,41 @@ fn c_binaries_embed_nothing() {
     let slices = embedded("macos-universal2");
     let cpus: Vec<Option<&str>> = slices.iter().map(|s| s.slice.as_deref()).collect();
     assert_eq!(cpus, [Some("x86_64"), Some("arm64")]);
+}
+
+#[test]
+fn cargo_auditable_crates() {
+    let slices = embedded("rust-auditable-linux-x86_64");
+    assert!(slices[0].problems.is_empty(), "{:?}", slices[0].problems);
+    let cargo = slices[0].cargo.as_ref().expect("a .dep-v0 section");
+    let crates: Vec<(&str, &str, &str, bool)> = cargo
+        .packages
+        .iter()
+        .map(|p| {
+            (
+                p.name.as_str(),
+                p.version.as_str(),
+                p.source.as_str(),
+                p.root,
+            )
+        })
+        .collect();
+    assert_eq!(
+        crates,
+        [
+            ("itoa", "1.0.15", "crates.io", false),
+            ("rustdeps", "0.3.0", "local", true),
+            ("ryu", "1.0.20", "crates.io", false),
+        ]
+    );
+    assert_eq!(cargo.root().unwrap().dependencies, [0, 2]);
+    assert!(
+        slices[0]
+            .rustc
+            .as_deref()
+            .is_some_and(|v| v.starts_with("1.")),
+        "{:?}",
+        slices[0].rustc
+    );
+    assert!(slices[0].go.is_none());
 }

@@ -259,6 +259,14 @@ fn zlib(data: &[u8]) -> Vec<u8> {
     e.finish().unwrap()
 }
 
+/// Where a file's `.dep-v0` section is: (offset, size).
+fn dep_section(data: &[u8]) -> Option<(usize, usize)> {
+    use object::{Object, ObjectSection};
+    let file = object::File::parse(data).ok()?;
+    let (at, len) = file.section_by_name(".dep-v0")?.file_range()?;
+    Some((at as usize, len as usize))
+}
+
 /// Most memory one embedded-data read may hold: the decompression cap (8 MiB)
 /// twice over, plus the section and string caps.
 const EMBEDDED_BOUND: usize = 32 << 20;
@@ -267,11 +275,13 @@ const EMBEDDED_BOUND: usize = 32 << 20;
 fn embedded_readers_never_panic_and_stay_bounded() {
     let cases = env_number("BINWHEEL_FUZZ_CASES", 100_000);
     let seed = env_number("BINWHEEL_FUZZ_SEED", 0x6275_696c_6469_6e66);
+    // Each file with the offset where its embedded data starts.
     let mut files: Vec<(&str, Vec<u8>, usize)> = [
         "go-deps-linux-amd64",
         "go-deps-darwin-arm64",
         "go-deps-windows-amd64.exe",
         "go-linux-amd64",
+        "rust-auditable-linux-x86_64",
     ]
     .iter()
     .map(|name| {
@@ -279,12 +289,16 @@ fn embedded_readers_never_panic_and_stay_bounded() {
         let at = data
             .windows(gobuildinfo::MAGIC.len())
             .position(|w| w == gobuildinfo::MAGIC)
-            .unwrap_or_else(|| panic!("{name}: no Go build info"));
+            .or_else(|| dep_section(&data).map(|(at, _)| at))
+            .unwrap_or_else(|| panic!("{name}: nothing embedded"));
         (*name, data, at)
     })
     .collect();
     let json = br#"{"packages":[{"name":"app","version":"0.1.0","source":"local","dependencies":[1,2],"root":true},{"name":"itoa","version":"1.0.11","source":"crates.io"},{"name":"cc","version":"1.2.0","source":"crates.io","kind":"build","dependencies":[]}]}"#.to_vec();
-    let mut deflated = zlib(&json);
+    // The real `.dep-v0` section of the cargo-auditable fixture.
+    let rust = &files[4].1;
+    let (at, len) = dep_section(rust).expect("a .dep-v0 section");
+    let mut deflated = rust[at..at + len].to_vec();
     let mut rng = Rng(seed | 1);
     let mut worst = 0;
     for case in 0..cases {
@@ -317,7 +331,7 @@ fn embedded_readers_never_panic_and_stay_bounded() {
                 // Whole files, mutated in the build info blob or anywhere in the
                 // headers (a tenth of the cases: a whole file costs the most).
                 0..=9 => {
-                    let (_, data, at) = &mut files[rng.below(4) as usize];
+                    let (_, data, at) = &mut files[rng.below(5) as usize];
                     let (from, span) = if rng.below(3) == 0 {
                         (0, 4096)
                     } else {
@@ -386,7 +400,7 @@ fn embedded_readers_never_panic_and_stay_bounded() {
             );
         }
         if case % 1000 == 0 {
-            let (_, data, _) = &files[(case / 1000 % 4) as usize];
+            let (_, data, _) = &files[(case / 1000 % 5) as usize];
             worst = worst.max(peak_of(|| drop(embedded_bytes(data))));
         }
     }
