@@ -57,6 +57,8 @@ pub enum Value {
     Choice(&'static [&'static str]),
     /// Only `true` (`false` would name nothing).
     True,
+    /// `true` or `false`.
+    Bool,
     Integer {
         min: i64,
         max: i64,
@@ -137,6 +139,8 @@ pub enum Absent {
     Str(&'static str),
     /// An empty array.
     EmptyList,
+    /// This boolean.
+    Bool(bool),
 }
 
 /// A rule between the keys of one section.

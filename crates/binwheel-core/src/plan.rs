@@ -355,6 +355,9 @@ fn binary_sboms(
                 go_version_note(project, &label, go, reporter);
             }
         }
+        if !(project.settings.sbom && b.sbom) {
+            continue;
+        }
         let sha256 = sha256_file(path)?;
         let binary = sbom::Binary {
             name: &b.name.value,
@@ -368,7 +371,40 @@ fn binary_sboms(
             ));
         }
     }
+    user_sboms(project, &dir, &mut out)?;
     Ok(out)
+}
+
+/// `sbom-files`: copied into `.dist-info/sboms/` under their own names.
+fn user_sboms(project: &Project, dir: &str, out: &mut Vec<Entry>) -> Result<()> {
+    for file in &project.settings.sbom_files {
+        let path = project.root.join(&file.value);
+        let name = file.value.rsplit(['/', '\\']).next().unwrap_or_default();
+        let archive_path = format!("{dir}/sboms/{name}");
+        let problem = if !path.is_file() {
+            Some((
+                format!("`sbom-files`: {} is not a file", file.value),
+                "write the path of an SBOM document relative to pyproject.toml, or remove the entry",
+            ))
+        } else if out.iter().any(|e| e.path == archive_path) {
+            Some((
+                format!(
+                    "`sbom-files`: {name} has the name of the SBOM binwheel writes for a binary"
+                ),
+                "rename the file, or set sbom = false on that binary to ship yours instead",
+            ))
+        } else {
+            None
+        };
+        if let Some((message, help)) = problem {
+            return Err(project
+                .pyproject
+                .error(file.span.clone(), message, Some(help.into())));
+        }
+        project.check_inside(&path)?;
+        out.push(Entry::file(archive_path, path, false));
+    }
+    Ok(())
 }
 
 /// GOOS and GOARCH from the Go build info must name the target's OS and
@@ -784,5 +820,177 @@ mod tests {
                 crate::VERSION
             )
         );
+    }
+
+    /// A project shipping the Go fixture with two dependency modules for linux-x86_64.
+    fn go_project(
+        root_extra: &str,
+        binary_extra: &str,
+    ) -> (tempfile::TempDir, Project, ResolvedTarget) {
+        let dir = tempfile::tempdir().unwrap();
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/bin/go-deps-linux-amd64");
+        std::fs::create_dir_all(dir.path().join("bin")).unwrap();
+        std::fs::copy(fixture, dir.path().join("bin/app")).unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            format!(
+                "[project]\nname = \"deps-app\"\nversion = \"1.0\"\n[tool.binwheel]\n{root_extra}\n\
+                 [[tool.binwheel.binary]]\nname = \"app\"\npath = \"bin/app\"\n{binary_extra}\n\
+                 [tool.binwheel.targets]\nlinux-x86_64 = {{}}\n"
+            ),
+        )
+        .unwrap();
+        let project = Project::load(dir.path()).unwrap();
+        let target = project.resolve_target(Some("linux-x86_64")).unwrap();
+        (dir, project, target)
+    }
+
+    fn sbom_text(plan: &WheelPlan, name: &str) -> Option<String> {
+        let path = format!("{}/sboms/{name}", plan.dist_info_dir());
+        plan.dist_info
+            .iter()
+            .find(|e| e.path == path)
+            .map(|e| match &e.source {
+                crate::write::Source::Bytes(b) => String::from_utf8(b.clone()).unwrap(),
+                crate::write::Source::File(p) => std::fs::read_to_string(p).unwrap(),
+            })
+    }
+
+    #[test]
+    fn a_go_binary_gets_an_sbom_of_its_modules() {
+        let (_dir, project, target) = go_project("", "");
+        let (reporter, captured) = Reporter::capture();
+        let plan = plan_wheel(&project, &target, Some(1_700_000_000), &reporter).unwrap();
+        let text = sbom_text(&plan, "app.cdx.json").expect("an SBOM");
+        let doc = crate::json::parse(&text).unwrap();
+        let crate::json::Json::Array(components) = doc.get("components").unwrap() else {
+            panic!("{text}")
+        };
+        let names: Vec<&str> = components
+            .iter()
+            .filter_map(|c| c.get("name")?.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "stdlib",
+                "binwheel.invalid/depsapp",
+                "binwheel.invalid/answer",
+                "binwheel.invalid/greet"
+            ]
+        );
+        assert!(text.contains("\"timestamp\": \"2023-11-14T22:13:20Z\""));
+        assert!(text.contains("\"binwheel:path\""), "{text}");
+        // "(devel)" is not a release version: no warning.
+        assert_eq!(captured.text(), "");
+    }
+
+    #[test]
+    fn sbom_false_turns_it_off() {
+        for (root, binary) in [("sbom = false", ""), ("", "sbom = false")] {
+            let (_dir, project, target) = go_project(root, binary);
+            let plan = plan_wheel(&project, &target, None, &Reporter::capture().0).unwrap();
+            assert_eq!(sbom_text(&plan, "app.cdx.json"), None, "{root}{binary}");
+        }
+    }
+
+    #[test]
+    fn sbom_files_are_copied_and_must_exist() {
+        let (dir, project, target) = go_project("sbom-files = [\"meta/vendor.spdx.json\"]", "");
+        let err = plan_wheel(&project, &target, None, &Reporter::capture().0).unwrap_err();
+        let msg = err.message();
+        assert!(
+            msg.contains("`sbom-files`: meta/vendor.spdx.json is not a file")
+                && msg.contains("pyproject.toml:5:"),
+            "{msg}"
+        );
+        std::fs::create_dir_all(dir.path().join("meta")).unwrap();
+        std::fs::write(dir.path().join("meta/vendor.spdx.json"), "{}").unwrap();
+        let plan = plan_wheel(&project, &target, None, &Reporter::capture().0).unwrap();
+        assert_eq!(sbom_text(&plan, "vendor.spdx.json").as_deref(), Some("{}"));
+        assert!(sbom_text(&plan, "app.cdx.json").is_some());
+        // A file named like the generated SBOM is refused.
+        let (dir, project, target) = go_project("sbom-files = [\"app.cdx.json\"]", "");
+        std::fs::write(dir.path().join("app.cdx.json"), "{}").unwrap();
+        let msg = plan_wheel(&project, &target, None, &Reporter::capture().0)
+            .unwrap_err()
+            .message()
+            .to_string();
+        assert!(
+            msg.contains("has the name of the SBOM binwheel writes"),
+            "{msg}"
+        );
+    }
+
+    fn go_info(settings: &[(&str, &str)], version: &str) -> inspect::gobuildinfo::GoBuildInfo {
+        inspect::gobuildinfo::GoBuildInfo {
+            go_version: "go1.22.5".into(),
+            main: Some(inspect::gobuildinfo::GoModule {
+                path: "example.com/app".into(),
+                version: version.into(),
+                ..Default::default()
+            }),
+            settings: settings
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn go_build_settings_must_name_the_target() {
+        let (_dir, project, target) = go_project("", "");
+        let b = &project.settings.binaries[0];
+        let ok = go_info(&[("GOOS", "linux"), ("GOARCH", "amd64")], "");
+        assert!(go_matches_target(&project, &target, b, "binary \"app\"", None, &ok).is_ok());
+        let bad = go_info(&[("GOOS", "android"), ("GOARCH", "amd64")], "");
+        let msg = go_matches_target(&project, &target, b, "binary \"app\"", None, &bad)
+            .unwrap_err()
+            .message()
+            .to_string();
+        assert!(
+            msg.contains("binary \"app\": its Go build info says GOOS=android GOARCH=amd64, but the target is linux-x86_64")
+                && msg.contains("help: build it with GOOS=linux GOARCH=amd64"),
+            "{msg}"
+        );
+        // A universal2 binary's slices are judged by their own CPU.
+        let arm = go_info(&[("GOOS", "darwin"), ("GOARCH", "arm64")], "");
+        let mac = Project::load(_dir.path())
+            .unwrap()
+            .settings
+            .resolve(crate::target::Target::parse("macos-universal2").unwrap());
+        assert!(go_matches_target(&project, &mac, b, "x", Some("arm64"), &arm).is_ok());
+        assert!(go_matches_target(&project, &mac, b, "x", Some("x86_64"), &arm).is_err());
+    }
+
+    #[test]
+    fn a_tagged_module_version_unlike_the_wheels_is_a_warning() {
+        let (_dir, project, _) = go_project("", "");
+        for (version, warned) in [
+            ("v2.0.0", true),
+            ("v1.0.0", false),
+            ("v1.0", false),
+            ("(devel)", false),
+            ("v0.0.0-20240101120000-abcdefabcdef", false),
+            ("v1.0.1-0.20240101120000-abcdefabcdef+dirty", false),
+        ] {
+            let (reporter, captured) = Reporter::capture();
+            go_version_note(
+                &project,
+                "binary \"app\"",
+                &go_info(&[], version),
+                &reporter,
+            );
+            let text = captured.text();
+            assert_eq!(!text.is_empty(), warned, "{version}: {text}");
+            if warned {
+                assert!(
+                    text.contains("is version v2.0.0, but the wheel's version is 1.0"),
+                    "{text}"
+                );
+            }
+        }
     }
 }

@@ -146,6 +146,7 @@ fn value_schema(value: &Value) -> Json {
             ),
         ]),
         Value::True => Json::object([("type", Json::str("boolean")), ("const", Json::Bool(true))]),
+        Value::Bool => Json::object([("type", Json::str("boolean"))]),
         Value::Integer { min, max } => Json::object([
             ("type", Json::str("integer")),
             ("minimum", Json::Int(*min)),
@@ -235,6 +236,7 @@ fn key_schema(key: &Key) -> Json {
         Absent::Int(i) => Some(Json::Int(i)),
         Absent::Str(s) => Some(Json::str(s)),
         Absent::EmptyList => Some(Json::Array(Vec::new())),
+        Absent::Bool(b) => Some(Json::Bool(b)),
         Absent::Required | Absent::Nothing | Absent::Derived(_) => None,
     };
     if let Some(default) = default {
@@ -495,6 +497,7 @@ fn key_table(section: &Section) -> String {
             Absent::Int(i) => format!("`{i}`"),
             Absent::Str(s) => format!("`\"{s}\"`"),
             Absent::EmptyList => "`[]`".to_string(),
+            Absent::Bool(b) => format!("`{b}`"),
         };
         let cells = [
             format!("`{}`", key.name),
@@ -528,6 +531,7 @@ fn type_name(value: &Value) -> String {
             .collect::<Vec<_>>()
             .join(" or "),
         Value::True => "`true`".to_string(),
+        Value::Bool => "`true` or `false`".to_string(),
         Value::Integer { min, max } => format!("integer {min}–{max}"),
         Value::List(text) => format!("array of {}", plural(*text)),
         Value::Argv(text) => format!("array of {}, the first a program", plural(*text)),

@@ -45,6 +45,12 @@ pub struct Settings {
     pub sdist_exclude: Vec<Spanned<String>>,
     /// `[tool.binwheel.version]`: where a dynamic version comes from.
     pub version: Option<VersionSource>,
+    /// `sbom = false`: write no SBOM for any binary (default: one for each
+    /// binary whose compiler embedded its modules or crates).
+    pub sbom: bool,
+    /// `sbom-files`: the project's own SBOM documents, copied into
+    /// `.dist-info/sboms/` (paths relative to the project).
+    pub sbom_files: Vec<Spanned<String>>,
 }
 
 /// One `[[tool.binwheel.binary]]` entry.
@@ -76,6 +82,8 @@ pub struct BinarySettings {
     /// `[tool.binwheel.binary.env]`: extra environment for `build`
     /// (placeholders allowed in values).
     pub env: Vec<(String, Template)>,
+    /// `sbom = false`: no SBOM for this binary.
+    pub sbom: bool,
     /// Where this entry starts, for errors about the entry as a whole.
     pub span: Option<Range<usize>>,
 }
@@ -228,6 +236,22 @@ pub static ROOT: Section = Section {
             sample: "[\"tests/**\"]",
         },
         Key {
+            name: "sbom",
+            value: Value::Bool,
+            default: Absent::Bool(true),
+            doc: "Write a CycloneDX SBOM into `.dist-info/sboms/` for each binary whose compiler embedded its modules or crates (Go build info, `cargo auditable`).",
+            details: "`false` turns it off for every binary; a binary's own `sbom = false` turns it off for that one. See [sbom.md](sbom.md).",
+            sample: "false",
+        },
+        Key {
+            name: "sbom-files",
+            value: Value::List(Text::Any),
+            default: Absent::EmptyList,
+            doc: "Your own SBOM documents (paths relative to the project), copied into the wheel's `.dist-info/sboms/` under their file names.",
+            details: "Each must exist and may not share a name with a generated `<binary>.cdx.json`. See [sbom.md](sbom.md).",
+            sample: "[\"sbom/vendor.spdx.json\"]",
+        },
+        Key {
             name: "binary",
             value: Value::Tables(&BINARY),
             default: Absent::Required,
@@ -288,6 +312,8 @@ impl Settings {
             .and_then(|t| table.keep(VersionSource::read(t)));
         let sdist_include = table.keep(table.string_list("sdist-include"));
         let sdist_exclude = table.keep(table.string_list("sdist-exclude"));
+        let sbom = table.keep(table.bool("sbom")).flatten();
+        let sbom_files = read_sbom_files(&table);
         finish(table, &ROOT);
         Settings {
             package,
@@ -298,6 +324,8 @@ impl Settings {
             sdist_include: sdist_include.flatten().unwrap_or_default(),
             sdist_exclude: sdist_exclude.flatten().unwrap_or_default(),
             version,
+            sbom: sbom.is_none_or(|b| b.value),
+            sbom_files,
         }
     }
 
@@ -532,6 +560,14 @@ pub static BINARY: Section = Section {
             sample: "\"hello\"",
         },
         Key {
+            name: "sbom",
+            value: Value::Bool,
+            default: Absent::Bool(true),
+            doc: "`false`: no SBOM in `.dist-info/sboms/` for this binary.",
+            details: "See [sbom.md](sbom.md).",
+            sample: "false",
+        },
+        Key {
             name: "install",
             value: Value::Choice(&["package", "scripts"]),
             default: Absent::Str("package"),
@@ -651,6 +687,7 @@ impl BinarySettings {
             ));
         }
         let (url, member, sha256) = read_download(&table, &what);
+        let sbom = table.keep(table.bool("sbom")).flatten();
         let span = table.span();
         finish(table, &BINARY);
         Some(BinarySettings {
@@ -664,9 +701,53 @@ impl BinarySettings {
             build,
             build_requires,
             env,
+            sbom: sbom.is_none_or(|b| b.value),
             span,
         })
     }
+}
+
+/// `sbom-files`: plain relative paths (their existence is checked when a
+/// wheel is planned); problems are recorded.
+fn read_sbom_files(table: &Table<'_>) -> Vec<Spanned<String>> {
+    let files = table
+        .keep(table.string_list("sbom-files"))
+        .flatten()
+        .unwrap_or_default();
+    let mut names: Vec<String> = Vec::new();
+    files
+        .into_iter()
+        .filter(|f| {
+            let name = f.value.rsplit(['/', '\\']).next().unwrap_or("").to_string();
+            let problem = if f.value.trim().is_empty() || name.is_empty() {
+                Some((
+                    "names no file",
+                    "give a file path relative to the project, e.g. \"sbom/vendor.spdx.json\"",
+                ))
+            } else if crate::relpath::escape(&f.value).is_some() {
+                Some((
+                    "leaves the project directory",
+                    "copy the SBOM into the project and name it relative to pyproject.toml",
+                ))
+            } else if names.contains(&name) {
+                Some((
+                    "has the same file name as another entry",
+                    "each file lands in .dist-info/sboms/ under its own name; rename one",
+                ))
+            } else {
+                None
+            };
+            names.push(name);
+            if let Some((what, help)) = problem {
+                table.file().report(table.file().error(
+                    f.span.clone(),
+                    format!("`sbom-files` entry {:?} {what}", f.value),
+                    Some(help.into()),
+                ));
+            }
+            problem.is_none()
+        })
+        .collect()
 }
 
 /// `build`: a program and its arguments, each a template.
