@@ -13,6 +13,7 @@ use std::path::Path;
 pub mod finding;
 mod metadata;
 mod report;
+mod sbom;
 mod sdist;
 mod wheel;
 mod zip;

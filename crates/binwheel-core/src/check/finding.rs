@@ -84,6 +84,12 @@ rules! {
     UPLOAD_SIZE = "BW002" "upload-size" Note,
         "The file is over PyPI's default limit of 100 MiB per file.",
         "Strip debug information (Go: `-ldflags \"-s -w\"`; Rust: `strip = true`; C: `-s`), or ask PyPI to raise the project's limit.";
+    SBOM_MISSING = "BW401" "sbom-missing" Note,
+        "A binary carries build info (Go modules, a cargo-auditable crate list), but the wheel has no SBOM in `.dist-info/sboms/` (PEP 770).",
+        "Build the wheel with a binwheel that writes SBOMs (`<binary>.cdx.json`, from that build info), or ship your own with `sbom-files`.";
+    SBOM_INVALID = "BW402" "sbom-invalid" Error,
+        "A `.json` file in `.dist-info/sboms/` is not valid JSON.",
+        "Fix or regenerate the SBOM document; scanners skip or reject a broken one.";
 }
 
 /// Looks a rule up by its id (`BW101`) or name (`tag-glibc-floor`), any case.

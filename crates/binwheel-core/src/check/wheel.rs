@@ -68,6 +68,15 @@ pub fn check_wheel(path: &Path) -> Vec<String> {
         };
         platform_problems(w, &binaries, &policy, &mut problems);
     }
+    // Until check reports typed findings, only the SBOM errors are problems.
+    problems.extend(
+        dist_info
+            .as_deref()
+            .into_iter()
+            .flat_map(|d| super::sbom::sbom_findings(&mut wheel, d))
+            .filter(|f| f.severity == super::finding::Severity::Error)
+            .map(|f| f.render()),
+    );
     let mut seen = HashSet::new();
     problems.retain(|p| seen.insert(p.clone()));
     problems
