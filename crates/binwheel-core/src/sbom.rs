@@ -261,7 +261,8 @@ fn go_properties(m: &GoModule) -> Vec<(String, String)> {
     }
     if let Some(r) = &m.replace {
         let mut to = r.path.clone();
-        if !r.version.is_empty() {
+        // A local directory replacement has no version ("(devel)" in Go 1.24+).
+        if !r.version.is_empty() && r.version != "(devel)" {
             to = format!("{to}@{}", r.version);
         }
         out.push(("binwheel:go:replaced-by".to_string(), to));
