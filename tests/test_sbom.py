@@ -191,6 +191,11 @@ def test_sbom_off_and_sbom_files_and_check(tmp_path):
 def test_inspect_shows_the_modules():
     proc = binwheel("inspect", FIXTURES / "go-deps-linux-amd64")
     assert re.search(r"toolchain:\s+go1\.", proc.stdout), proc.stdout
+    # docs/sbom.md's sample is those very lines (bar the Go version).
+    sample = re.search(r"```text\n(.*?)```", DOC.read_text(encoding="utf-8"), re.S).group(1)
+    go = re.search(r"toolchain:\s+(go\S+)", proc.stdout).group(1)
+    for line in sample.replace("go1.27.3", go).splitlines():
+        assert line in proc.stdout.splitlines(), f"docs/sbom.md shows {line!r}, inspect prints:\n{proc.stdout}"
     assert re.search(r"dep:\s+binwheel\.invalid/greet v1\.2\.3 => \.\./greet", proc.stdout), proc.stdout
     report = json.loads(binwheel("inspect", "--json", FIXTURES / "rust-auditable-linux-x86_64").stdout)
     (embedded,) = report["files"][0]["embedded"]
