@@ -117,8 +117,11 @@ impl Project {
         };
         let target = match requested {
             Some(name) => Target::parse(name).ok_or_else(|| {
+                let close = Target::suggest(name)
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
                 Error::new(format!(
-                    "unknown target {name:?}\n  help: targets are <os>-<arch> such as linux-x86_64, linux-aarch64, macos-arm64, windows-x86_64 (Go and Rust spellings work too); configured in {}: {}",
+                    "unknown target {name:?}\n  help: {close}targets are <os>-<arch> such as linux-x86_64, linux-aarch64, macos-arm64, windows-x86_64 (Go and Rust spellings work too); configured in {}: {}",
                     self.pyproject.display,
                     configured_list()
                 ))
