@@ -311,6 +311,32 @@ fn find_package(
 mod tests {
     use super::*;
 
+    /// docs/configuration.md shows what its seven-mistake example prints;
+    /// this keeps the page true (tests/test_config_errors.py shows it
+    /// through pip and `binwheel check`).
+    #[test]
+    fn the_documented_mistakes_are_reported_as_documented() {
+        let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/configuration.md");
+        let page = std::fs::read_to_string(page).unwrap();
+        let section = page
+            .split("## Mistakes: all of them in one run\n")
+            .nth(1)
+            .expect("the mistakes section");
+        let block = |fence: &str| {
+            let start = section.find(fence).expect(fence) + fence.len();
+            section[start..].split("```").next().unwrap().to_string()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(PYPROJECT), block("```toml\n")).unwrap();
+        let err = Project::load(dir.path()).err().expect("seven mistakes");
+        assert_eq!(err.count(), 7, "{err}");
+        assert_eq!(
+            format!("binwheel: error: {err}\n"),
+            block("```text\n"),
+            "update the example's output in docs/configuration.md"
+        );
+    }
+
     /// A path that leaves the project on any system is refused on every
     /// system: the wheel is built here and unpacked elsewhere.
     #[test]
