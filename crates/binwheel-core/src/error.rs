@@ -158,6 +158,23 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// Every value, or one error holding every problem (not only the first).
+pub fn all<T>(results: impl IntoIterator<Item = Result<T>>) -> Result<Vec<T>> {
+    let mut values = Vec::new();
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(v) => values.push(v),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(values)
+    } else {
+        Err(Error::many(errors))
+    }
+}
+
 /// 1-based line and column (in bytes) of byte `offset`, and that line's text.
 fn locate(text: &str, offset: usize) -> (usize, usize, String) {
     let offset = floor_char_boundary(text, offset);
