@@ -90,6 +90,7 @@ impl Project {
         let (Some(settings), Some(metadata)) = (settings, metadata) else {
             return pyproject.conclude(Err(Error::recorded()));
         };
+        pyproject.conclude(Ok(()))?;
         let (package, package_source) = find_package(root, &pyproject, &metadata, &settings)?;
         Ok(Project {
             root: root.to_path_buf(),
