@@ -4,7 +4,7 @@ The example there, seven mistakes of different kinds, goes through a real
 `pip wheel` (isolated build environment, binwheel from the local
 wheelhouse): one run reports all seven in file order, with the text the
 documentation shows, fails, and writes nothing. `binwheel check DIR` prints
-exactly that text. The Rust unit tests (settings.rs, toml.rs, target.rs,
+exactly that text, and `binwheel build` the same after its progress line. The Rust unit tests (settings.rs, toml.rs, target.rs,
 license.rs) cover each kind of mistake on its own.
 """
 
@@ -59,13 +59,23 @@ def test_pip_wheel_reports_every_mistake_at_once(tools, tmp_path):
     assert documented in shown, f"expected:\n{expected}\n{describe(proc)}"
 
 
-def test_check_prints_the_documented_text(tmp_path):
+def test_check_and_build_print_the_documented_text(tmp_path):
     project = write_project(tmp_path / "project")
     _, expected = documented_example()
     env = helpers.base_env()
     for name in ("NO_COLOR", "FORCE_COLOR", "TERM"):
         env.pop(name, None)
-    proc = helpers.run([helpers.TOOLS_PYTHON, "-m", "binwheel", "check", "."], env=env, cwd=project, check=False)
+
+    def binwheel(*args):
+        return helpers.run([helpers.TOOLS_PYTHON, "-m", "binwheel", *args], env=env, cwd=project, check=False)
+
+    proc = binwheel("check", ".")
     assert proc.returncode == 1, describe(proc)
     assert proc.stdout == "", describe(proc)
     assert proc.stderr == expected, describe(proc)
+    # `binwheel build` prints the same after the target's progress line, and writes nothing.
+    proc = binwheel("build", ".", "-o", tmp_path / "out")
+    assert proc.returncode == 1, describe(proc)
+    assert proc.stderr.endswith("failed\n" + expected), describe(proc)
+    assert not (tmp_path / "out").exists() or not list((tmp_path / "out").iterdir())
+    assert [p.name for p in project.iterdir()] == ["pyproject.toml"]
