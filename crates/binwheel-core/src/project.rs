@@ -312,6 +312,23 @@ fn find_package(
 mod tests {
     use super::*;
 
+    #[test]
+    fn an_unknown_requested_target_gets_a_suggestion() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(PYPROJECT),
+            "[project]\nname = \"a\"\nversion = \"1\"\n[[tool.binwheel.binary]]\nname = \"a\"\npath = \"bin/{target}/a\"\n",
+        )
+        .unwrap();
+        let project = Project::load(dir.path()).unwrap();
+        let err = project.resolve_target(Some("linux/amd46")).unwrap_err();
+        assert!(
+            err.message()
+                .contains("help: did you mean `linux/amd64`? targets are <os>-<arch>"),
+            "{err}"
+        );
+    }
+
     /// docs/configuration.md shows what its seven-mistake example prints;
     /// this keeps the page true (tests/test_config_errors.py shows it
     /// through pip and `binwheel check`).
