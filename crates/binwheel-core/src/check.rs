@@ -14,6 +14,7 @@ pub mod finding;
 mod metadata;
 mod report;
 mod sdist;
+pub mod signature;
 mod wheel;
 mod zip;
 

@@ -61,6 +61,8 @@ pub fn check_wheel(path: &Path) -> Vec<String> {
         &mut problems,
     );
     let binaries = stream_members(&mut wheel, &record, &mut problems);
+    // Mach-O code signatures (BW3xx): the errors, until findings replace these lines.
+    problems.extend(binaries.iter().flat_map(|(n, f)| signature_errors(n, f)));
     if let Ok(w) = &parsed {
         let policy = TagPolicy {
             allow_libraries: shipped_libraries(&wheel),
@@ -370,6 +372,15 @@ fn binary_member(e: &ZipEntry, temp: File, problems: &mut Vec<String>) -> Option
             None
         }
     }
+}
+
+fn signature_errors(name: &str, facts: &Facts) -> Vec<String> {
+    let findings = super::signature::signature_findings(name, facts);
+    findings
+        .iter()
+        .filter(|f| f.severity == super::finding::Severity::Error)
+        .map(|f| f.render())
+        .collect()
 }
 
 /// Tags: PyPI's rules, then every binary against every platform tag. Text

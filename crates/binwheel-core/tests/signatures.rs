@@ -1,0 +1,218 @@
+//! Mach-O code signatures on the committed fixtures: the ad hoc signatures
+//! Go and zig write when they link verify; one byte changed in `__TEXT`
+//! fails BW302; the signature load command removed fails BW301 (arm64
+//! only); a universal2 file is judged per slice; `binwheel check` and the
+//! build both apply the rule.
+
+mod common;
+
+use std::io::Cursor;
+
+use binwheel_core::check::check_wheel;
+use binwheel_core::check::signature::signature_findings;
+use binwheel_core::inspect::{
+    inspect_bytes, inspect_file, inspect_reader, Facts, HashType, SignatureKind, SignatureStatus,
+};
+use common::{fixture, read_fixture, wheel_members, write_wheel};
+
+fn u32_at(d: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(d[at..at + 4].try_into().unwrap())
+}
+
+fn be32_at(d: &[u8], at: usize) -> u32 {
+    u32::from_be_bytes(d[at..at + 4].try_into().unwrap())
+}
+
+/// Each slice of a Mach-O as (cpu type, offset, size); a thin file is one.
+fn slices(d: &[u8]) -> Vec<(u32, usize, usize)> {
+    if d[..4] == [0xca, 0xfe, 0xba, 0xbe] {
+        (0..be32_at(d, 4) as usize)
+            .map(|i| {
+                let e = 8 + i * 20;
+                (
+                    be32_at(d, e),
+                    be32_at(d, e + 8) as usize,
+                    be32_at(d, e + 12) as usize,
+                )
+            })
+            .collect()
+    } else {
+        vec![(u32_at(d, 4), 0, d.len())]
+    }
+}
+
+/// The load commands of a thin 64-bit little-endian slice as (cmd, offset, size).
+fn commands(s: &[u8]) -> Vec<(u32, usize, usize)> {
+    let mut at = 32;
+    (0..u32_at(s, 16))
+        .map(|_| {
+            let c = (u32_at(s, at), at, u32_at(s, at + 4) as usize);
+            at += c.2;
+            c
+        })
+        .collect()
+}
+
+/// The file offset of the middle of `__TEXT,__text` in a thin slice.
+fn text_byte(s: &[u8]) -> usize {
+    for (cmd, at, _) in commands(s) {
+        if cmd == 0x19 && &s[at + 8..at + 14] == b"__TEXT" {
+            for i in 0..u32_at(s, at + 64) as usize {
+                let sect = at + 72 + i * 80;
+                if s[sect..sect + 7] == *b"__text\0" {
+                    let size = u64::from_le_bytes(s[sect + 40..sect + 48].try_into().unwrap());
+                    return u32_at(s, sect + 48) as usize + size as usize / 2;
+                }
+            }
+        }
+    }
+    panic!("no __TEXT,__text")
+}
+
+/// Remove LC_CODE_SIGNATURE from a thin slice's load commands, as a tool
+/// that rewrites the headers without re-signing would.
+fn remove_signature_command(s: &mut [u8]) {
+    let (_, at, size) = commands(s)
+        .into_iter()
+        .find(|c| c.0 == 0x1d)
+        .expect("a signature load command");
+    let end = 32 + u32_at(s, 20) as usize;
+    s.copy_within(at + size..end, at);
+    s[end - size..end].fill(0);
+    let ncmds = u32_at(s, 16) - 1;
+    let sizeofcmds = u32_at(s, 20) - size as u32;
+    s[16..20].copy_from_slice(&ncmds.to_le_bytes());
+    s[20..24].copy_from_slice(&sizeofcmds.to_le_bytes());
+}
+
+fn ids(file: &str, facts: &Facts) -> Vec<&'static str> {
+    signature_findings(file, facts)
+        .iter()
+        .map(|f| f.rule.id)
+        .collect()
+}
+
+#[test]
+fn linker_signed_arm64_fixtures_verify() {
+    for (name, pages, page_size) in [("macos-arm64-11", 4, 16384), ("go-darwin-arm64", 605, 4096)] {
+        let facts = inspect_file(&fixture(name)).unwrap();
+        let slice = &facts.macho.as_ref().unwrap().slices[0];
+        let sig = slice.signature.as_ref().expect("signed");
+        assert_eq!(sig.kind, SignatureKind::AdHoc, "{name}");
+        assert!(sig.linker_signed(), "{name}");
+        assert_eq!(sig.hash, HashType::Sha256, "{name}");
+        assert_eq!(sig.page_size, page_size, "{name}");
+        assert_eq!(sig.status, SignatureStatus::Verified { pages }, "{name}");
+        assert_eq!(ids(name, &facts), Vec::<&str>::new(), "{name}");
+        // The lazy reader and the in-memory reader agree.
+        assert_eq!(inspect_bytes(&read_fixture(name)).unwrap(), facts, "{name}");
+    }
+}
+
+#[test]
+fn one_byte_changed_in_text_fails_the_signature_rule() {
+    let mut data = read_fixture("macos-arm64-11");
+    let at = text_byte(&data);
+    data[at] ^= 0x01;
+    let facts = inspect_reader(Cursor::new(&data)).unwrap();
+    let sig = facts.macho.as_ref().unwrap().slices[0]
+        .signature
+        .clone()
+        .unwrap();
+    let page = at as u64 / 16384;
+    assert_eq!(
+        sig.status,
+        SignatureStatus::Mismatch {
+            page,
+            offset: page * 16384
+        }
+    );
+    assert_eq!(ids("tool/_bin/hello", &facts), ["BW302"]);
+    let finding = &signature_findings("tool/_bin/hello", &facts)[0];
+    assert_eq!(finding.file.as_deref(), Some("tool/_bin/hello"));
+    assert!(
+        finding
+            .help
+            .as_deref()
+            .unwrap()
+            .contains("codesign -s - -f hello"),
+        "{finding:?}"
+    );
+}
+
+#[test]
+fn no_signature_command_fails_the_unsigned_rule_for_arm64_only() {
+    let mut data = read_fixture("macos-arm64-11");
+    remove_signature_command(&mut data);
+    let facts = inspect_bytes(&data).unwrap();
+    assert_eq!(facts.macho.as_ref().unwrap().slices[0].signature, None);
+    assert_eq!(ids("hello", &facts), ["BW301"]);
+    // An unsigned x86_64 binary runs (macOS does not require signatures there).
+    let facts = inspect_file(&fixture("macos-x86_64-1013")).unwrap();
+    assert_eq!(facts.macho.as_ref().unwrap().slices[0].signature, None);
+    assert_eq!(ids("hello", &facts), Vec::<&str>::new());
+}
+
+#[test]
+fn universal2_is_checked_per_slice() {
+    let good = read_fixture("macos-universal2");
+    let parts = slices(&good);
+    let (x86, arm) = (parts[0], parts[1]);
+    assert_eq!((x86.0, arm.0), (0x0100_0007, 0x0100_000c));
+    let facts = inspect_bytes(&good).unwrap();
+    let m = facts.macho.as_ref().unwrap();
+    assert_eq!(m.slices[0].signature, None, "zig signs only arm64");
+    assert!(matches!(
+        m.slices[1].signature.as_ref().unwrap().status,
+        SignatureStatus::Verified { .. }
+    ));
+    assert_eq!(ids("u", &facts), Vec::<&str>::new());
+
+    // A byte changed in the unsigned x86_64 slice: nothing to verify.
+    let mut data = good.clone();
+    data[x86.1 + text_byte(&good[x86.1..x86.1 + x86.2])] ^= 0x80;
+    assert_eq!(ids("u", &inspect_bytes(&data).unwrap()), Vec::<&str>::new());
+
+    // The same in the arm64 slice: that slice fails, and says which it is.
+    let mut data = good.clone();
+    data[arm.1 + text_byte(&good[arm.1..arm.1 + arm.2])] ^= 0x80;
+    let facts = inspect_reader(Cursor::new(&data)).unwrap();
+    let findings = signature_findings("u", &facts);
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0].rule.id, "BW302");
+    assert!(
+        findings[0].message.starts_with("its arm64 slice"),
+        "{findings:?}"
+    );
+
+    // The arm64 slice without its signature command.
+    let mut data = good.clone();
+    remove_signature_command(&mut data[arm.1..arm.1 + arm.2]);
+    assert_eq!(ids("u", &inspect_bytes(&data).unwrap()), ["BW301"]);
+}
+
+#[test]
+fn check_reports_a_tampered_binary_in_a_wheel() {
+    let dir = tempfile::tempdir().unwrap();
+    let plat = "macosx_11_0_arm64";
+    let wheel = |data: Vec<u8>| {
+        let members = wheel_members(
+            plat,
+            &[
+                ("demo/_bin/hello", data, 0o100755),
+                ("demo/__init__.py", b"".to_vec(), 0o100644),
+            ],
+        );
+        check_wheel(&write_wheel(dir.path(), plat, &members))
+    };
+    let good = read_fixture("macos-arm64-11");
+    assert_eq!(wheel(good.clone()), Vec::<String>::new());
+    let mut bad = good.clone();
+    bad[text_byte(&good)] ^= 1;
+    let problems = wheel(bad);
+    assert_eq!(problems.len(), 1, "{problems:?}");
+    assert!(
+        problems[0].starts_with("error[BW302 macho-signature-mismatch] demo/_bin/hello:"),
+        "{problems:?}"
+    );
+}
