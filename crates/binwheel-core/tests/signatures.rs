@@ -135,7 +135,7 @@ fn one_byte_changed_in_text_fails_the_signature_rule() {
             .help
             .as_deref()
             .unwrap()
-            .contains("codesign -s - -f hello"),
+            .contains("codesign -s - -f tool/_bin/hello"),
         "{finding:?}"
     );
 }
@@ -214,5 +214,92 @@ fn check_reports_a_tampered_binary_in_a_wheel() {
     assert!(
         problems[0].starts_with("error[BW302 macho-signature-mismatch] demo/_bin/hello:"),
         "{problems:?}"
+    );
+}
+
+/// Build a wheel for macos-arm64 from `binary` in a fresh project; the
+/// error, if any, and what the output directory holds afterwards.
+fn build(binary: &[u8]) -> (Result<String, String>, Vec<std::path::PathBuf>) {
+    let tmp = tempfile::tempdir().unwrap();
+    let (root, out) = (tmp.path().join("project"), tmp.path().join("out"));
+    std::fs::create_dir_all(root.join("bin")).unwrap();
+    std::fs::write(root.join("bin/hello"), binary).unwrap();
+    std::fs::write(
+        root.join("pyproject.toml"),
+        "[project]\nname = \"hello\"\nversion = \"1.0\"\n\
+         [[tool.binwheel.binary]]\nname = \"hello\"\npath = \"bin/hello\"\n",
+    )
+    .unwrap();
+    let options = binwheel_core::backend::Options {
+        target: Some("macos-arm64".into()),
+        ..Default::default()
+    };
+    let result = binwheel_core::backend::build_wheel(&root, &out, &options)
+        .map_err(|e| e.message().to_string());
+    let left = std::fs::read_dir(&out)
+        .map(|d| d.map(|e| e.unwrap().path()).collect())
+        .unwrap_or_default();
+    (result, left)
+}
+
+#[test]
+fn the_build_refuses_what_macos_would_kill() {
+    let good = read_fixture("macos-arm64-11");
+    let (built, left) = build(&good);
+    assert_eq!(built.unwrap(), "hello-1.0-py3-none-macosx_11_0_arm64.whl");
+    assert_eq!(left.len(), 1);
+
+    let mut modified = good.clone();
+    modified[text_byte(&good)] ^= 1;
+    let mut unsigned = good.clone();
+    remove_signature_command(&mut unsigned);
+    for (data, rule) in [
+        (modified, "[BW302 macho-signature-mismatch]"),
+        (unsigned, "[BW301 macho-arm64-unsigned]"),
+    ] {
+        let (built, left) = build(&data);
+        let err = built.unwrap_err();
+        assert!(
+            err.starts_with("hello (bin/hello): this arm64 Mach-O"),
+            "{err}"
+        );
+        assert!(err.contains(rule), "{err}");
+        assert!(
+            err.contains("help: ") && err.contains("codesign -s - -f bin/hello"),
+            "{err}"
+        );
+        assert_eq!(left, Vec::<std::path::PathBuf>::new(), "nothing is written");
+    }
+}
+
+/// Where the signature of a thin slice starts, and where its first blob
+/// (the CodeDirectory) starts.
+fn signature_blobs(s: &[u8]) -> (usize, usize) {
+    let (_, at, _) = commands(s).into_iter().find(|c| c.0 == 0x1d).unwrap();
+    let dataoff = u32_at(s, at + 8) as usize;
+    (dataoff, dataoff + be32_at(s, dataoff + 16) as usize)
+}
+
+#[test]
+fn an_unknown_hash_type_is_a_note_and_a_broken_signature_an_error() {
+    let good = read_fixture("macos-arm64-11");
+    let (superblob, directory) = signature_blobs(&good);
+
+    let mut data = good.clone();
+    data[directory + 37] = 9; // hashType
+    let facts = inspect_bytes(&data).unwrap();
+    let findings = signature_findings("hello", &facts);
+    assert_eq!(ids("hello", &facts), ["BW303"]);
+    assert_eq!(findings[0].severity.as_str(), "note");
+    assert!(findings[0].message.contains("hash type 9"), "{findings:?}");
+
+    let mut data = good.clone();
+    data[superblob] = 0; // the SuperBlob's magic
+    let facts = inspect_bytes(&data).unwrap();
+    let findings = signature_findings("hello", &facts);
+    assert_eq!(ids("hello", &facts), ["BW302"]);
+    assert!(
+        findings[0].message.contains("has a broken code signature"),
+        "{findings:?}"
     );
 }

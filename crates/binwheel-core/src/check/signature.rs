@@ -52,14 +52,15 @@ fn slice_finding(s: &MachoSlice, which: &str) -> Option<Finding> {
             )
         });
     };
-    let how = format!("{} signature, {}", sig.kind.describe(), sig.hash.name());
+    let how = format!("{} signature ({})", sig.kind.describe(), sig.hash.name());
     match &sig.status {
         SignatureStatus::Verified { .. } => None,
         SignatureStatus::Mismatch { page, offset } => Some(Finding::new(
             MACHO_SIGNATURE_MISMATCH,
             format!(
-                "{which} was modified after signing: page {page} (bytes {offset}..) no longer \
-                 matches its {how}; the binary will be killed at launch"
+                "{which} was modified after signing: page {page} (bytes {offset}..{}) no longer \
+                 matches its {how}; the binary will be killed at launch",
+                offset.saturating_add(sig.page_size).min(sig.code_limit)
             ),
         )),
         SignatureStatus::Invalid(why) => Some(Finding::new(
@@ -75,8 +76,7 @@ fn slice_finding(s: &MachoSlice, which: &str) -> Option<Finding> {
     }
 }
 
-fn help(s: &MachoSlice, file: &str) -> String {
-    let name = file.rsplit('/').next().unwrap_or(file);
+fn help(s: &MachoSlice, name: &str) -> String {
     match &s.signature {
         None => format!(
             "sign it: `{RESIGN} {name}` (ad hoc) or with your Developer ID; Go and zig sign \

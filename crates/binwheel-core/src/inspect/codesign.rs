@@ -452,3 +452,231 @@ fn verify<D: Digest, Rd: Read + Seek>(
     }
     Ok(Ok(page))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::inspect_bytes;
+    use super::*;
+
+    /// One CodeDirectory to sign with: hash type code, its size, page log,
+    /// flags and team.
+    struct Cd {
+        hash: u8,
+        size: u8,
+        page_log: u8,
+        flags: u32,
+        team: Option<&'static str>,
+    }
+
+    fn cd(hash: u8, size: u8) -> Cd {
+        Cd {
+            hash,
+            size,
+            page_log: 12,
+            flags: CS_ADHOC,
+            team: None,
+        }
+    }
+
+    fn digest(hash: u8, data: &[u8]) -> Vec<u8> {
+        match hash {
+            1 => Sha1::digest(data).to_vec(),
+            4 => Sha384::digest(data).to_vec(),
+            _ => Sha256::digest(data).to_vec(),
+        }
+    }
+
+    /// A thin arm64 Mach-O of `code` bytes (header and LC_CODE_SIGNATURE
+    /// included) signed with `cds`, the first in the CodeDirectory slot.
+    fn signed(code: usize, cds: &[Cd]) -> Vec<u8> {
+        let mut d = Vec::new();
+        for v in [0xfeed_facf_u32, 0x0100_000c, 0, 2, 1, 16, 0, 0] {
+            d.extend(v.to_le_bytes());
+        }
+        for v in [LC_CODE_SIGNATURE, 16, code as u32, 0] {
+            d.extend(v.to_le_bytes());
+        }
+        d.extend((d.len()..code).map(|i| (i * 7 % 251) as u8));
+        // The signature's size is in the signed header: size it, then sign.
+        let size = superblob(&d, cds).len() as u32;
+        d[44..48].copy_from_slice(&size.to_le_bytes());
+        let sb = superblob(&d, cds);
+        d.extend(sb);
+        d
+    }
+
+    fn superblob(d: &[u8], cds: &[Cd]) -> Vec<u8> {
+        let code = d.len();
+        let mut blobs = Vec::new();
+        for c in cds {
+            let page = if c.page_log == 0 {
+                code
+            } else {
+                1 << c.page_log
+            };
+            let hashes: Vec<u8> = d
+                .chunks(page)
+                .flat_map(|p| digest(c.hash, p)[..usize::from(c.size)].to_vec())
+                .collect();
+            let ident = b"t\0";
+            let team = c.team.map(|t| [t.as_bytes(), b"\0"].concat());
+            let team_len = team.as_ref().map_or(0, Vec::len);
+            let hash_offset = 88 + ident.len() + team_len;
+            let mut b = Vec::new();
+            for v in [
+                CSMAGIC_CODEDIRECTORY,
+                (hash_offset + hashes.len()) as u32,
+                0x20400,
+                c.flags,
+                hash_offset as u32,
+                88,
+                0,
+                (hashes.len() / usize::from(c.size)) as u32,
+                code as u32,
+            ] {
+                b.extend(v.to_be_bytes());
+            }
+            b.extend([c.size, c.hash, 0, c.page_log]);
+            b.extend([0u8; 4 * 3]); // spare2, scatter, team (below)
+            if team.is_some() {
+                b[48..52].copy_from_slice(&(88 + ident.len() as u32).to_be_bytes());
+            }
+            b.resize(88, 0);
+            b.extend(ident);
+            b.extend(team.unwrap_or_default());
+            b.extend(hashes);
+            blobs.push(b);
+        }
+        let mut sb = Vec::new();
+        let mut at = 12 + 8 * blobs.len();
+        let total = at + blobs.iter().map(Vec::len).sum::<usize>();
+        for v in [CSMAGIC_EMBEDDED_SIGNATURE, total as u32, blobs.len() as u32] {
+            sb.extend(v.to_be_bytes());
+        }
+        for (i, b) in blobs.iter().enumerate() {
+            let slot = if i == 0 {
+                CSSLOT_CODEDIRECTORY
+            } else {
+                CSSLOT_ALTERNATE_CODEDIRECTORIES + i as u32 - 1
+            };
+            sb.extend(slot.to_be_bytes());
+            sb.extend((at as u32).to_be_bytes());
+            at += b.len();
+        }
+        for b in blobs {
+            sb.extend(b);
+        }
+        sb
+    }
+
+    fn signature(data: &[u8]) -> CodeSignature {
+        let facts = inspect_bytes(data).unwrap();
+        facts.macho.unwrap().slices[0].signature.clone().unwrap()
+    }
+
+    #[test]
+    fn every_hash_type_verifies() {
+        let sig = signature(&signed(10_000, &[cd(1, 20), cd(2, 32)]));
+        assert_eq!(sig.hashes, [HashType::Sha1, HashType::Sha256]);
+        assert_eq!(sig.hash, HashType::Sha256, "the strongest directory");
+        assert_eq!(sig.status, SignatureStatus::Verified { pages: 3 });
+        assert_eq!((sig.page_size, sig.code_limit), (4096, 10_000));
+        assert_eq!(sig.identifier.as_deref(), Some("t"));
+        assert_eq!(sig.kind, SignatureKind::AdHoc);
+
+        let sig = signature(&signed(10_000, &[cd(3, 20), cd(4, 48)]));
+        assert_eq!(sig.hash, HashType::Sha384);
+        assert_eq!(sig.status, SignatureStatus::Verified { pages: 3 });
+
+        // Page size 0: the whole code limit is one page.
+        let one = Cd {
+            page_log: 0,
+            ..cd(2, 32)
+        };
+        let sig = signature(&signed(5000, &[one]));
+        assert_eq!(sig.status, SignatureStatus::Verified { pages: 1 });
+    }
+
+    #[test]
+    fn a_changed_byte_is_found_in_every_directory() {
+        let mut data = signed(10_000, &[cd(1, 20), cd(2, 32)]);
+        data[9000] ^= 1;
+        assert_eq!(
+            signature(&data).status,
+            SignatureStatus::Mismatch {
+                page: 2,
+                offset: 8192
+            }
+        );
+        // The header is signed too (here: its flags).
+        let mut data = signed(10_000, &[cd(2, 32)]);
+        data[24] ^= 1;
+        assert!(matches!(
+            signature(&data).status,
+            SignatureStatus::Mismatch { page: 0, .. }
+        ));
+    }
+
+    #[test]
+    fn team_id_and_certificate_kinds() {
+        let team = Cd {
+            flags: 0x1_0000,
+            team: Some("ABCDE12345"),
+            ..cd(2, 32)
+        };
+        let sig = signature(&signed(6000, &[team]));
+        assert_eq!(sig.kind, SignatureKind::TeamId("ABCDE12345".into()));
+        assert_eq!(sig.kind.describe(), "Team ID ABCDE12345");
+        assert!(matches!(sig.status, SignatureStatus::Verified { .. }));
+        let plain = Cd {
+            flags: 0,
+            ..cd(2, 32)
+        };
+        assert_eq!(
+            signature(&signed(6000, &[plain])).kind,
+            SignatureKind::Certificate
+        );
+    }
+
+    #[test]
+    fn unknown_hashes_are_unchecked_and_broken_directories_invalid() {
+        let sig = signature(&signed(6000, &[cd(9, 32)]));
+        assert_eq!(sig.hash, HashType::Unknown(9));
+        assert!(
+            matches!(&sig.status, SignatureStatus::Unchecked(why) if why.contains("hash type 9")),
+            "{sig:?}"
+        );
+        // A known directory beside an unknown one is still verified.
+        let sig = signature(&signed(6000, &[cd(9, 32), cd(2, 32)]));
+        assert_eq!(sig.status, SignatureStatus::Verified { pages: 2 });
+
+        let invalid = |data: &[u8], want: &str| match signature(data).status {
+            SignatureStatus::Invalid(why) => assert!(why.contains(want), "{why}"),
+            other => panic!("{other:?}"),
+        };
+        let good = signed(6000, &[cd(2, 32)]);
+        let cd_at = 6000 + 20;
+        // The page count does not match the code limit.
+        let mut data = good.clone();
+        data[cd_at + 28..cd_at + 32].copy_from_slice(&9u32.to_be_bytes());
+        invalid(&data, "9 page hashes for 6000 bytes (2 pages)");
+        // A code limit past the end of the slice.
+        let mut data = good.clone();
+        data[cd_at + 32..cd_at + 36].copy_from_slice(&u32::MAX.to_be_bytes());
+        invalid(&data, "covers 4294967295 bytes");
+        // A hash size that is not the hash type's.
+        let mut data = good.clone();
+        data[cd_at + 36] = 20;
+        invalid(&data, "says its hashes are 20 bytes");
+        // Not a SuperBlob at all.
+        let mut data = good.clone();
+        data[6000] = 0;
+        invalid(&data, "not an embedded signature");
+        // A hostile blob count.
+        let mut data = good.clone();
+        data[6008..6012].copy_from_slice(&u32::MAX.to_be_bytes());
+        invalid(&data, "lists 4294967295 blobs");
+        // A signature past the end of the file.
+        invalid(&good[..good.len() - 1], "runs past the end");
+    }
+}
