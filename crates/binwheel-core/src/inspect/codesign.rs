@@ -22,7 +22,7 @@ use object::read::ReadRef;
 use sha1::Sha1;
 use sha2::{Digest, Sha256, Sha384};
 
-use super::{Fields, Input};
+use super::{Fields, Input, InspectErrorKind};
 
 pub(super) const LC_CODE_SIGNATURE: u32 = 0x1d;
 
@@ -195,7 +195,7 @@ pub(super) fn read<'a, R: ReadRef<'a>>(
     };
     match read_blobs(input, dataoff, datasize, &mut sig) {
         Ok(directories) => {
-            if directories.is_empty() {
+            if directories.is_empty() && !sig.hashes.is_empty() {
                 sig.status = SignatureStatus::Unchecked(format!(
                     "no CodeDirectory with a hash type binwheel verifies ({})",
                     names(&sig.hashes)
@@ -223,13 +223,17 @@ fn read_blobs<'a, R: ReadRef<'a>>(
     datasize: u32,
     sig: &mut CodeSignature,
 ) -> Result<Vec<Directory>, String> {
-    let blob = input
-        .bytes(
-            u64::from(dataoff),
-            u64::from(datasize),
-            "the code signature",
-        )
-        .map_err(|e| e.to_string())?;
+    let at = (u64::from(dataoff), u64::from(datasize));
+    let blob = match input.bytes(at.0, at.1, "the code signature") {
+        Ok(blob) => blob,
+        // Past the end of the slice: broken. Too large for binwheel's read
+        // caps, or unreadable: not binwheel's to judge.
+        Err(e) if e.kind == InspectErrorKind::Truncated => return Err(e.to_string()),
+        Err(e) => {
+            sig.status = SignatureStatus::Unchecked(e.to_string());
+            return Ok(Vec::new());
+        }
+    };
     let sb = Fields::new(blob, true);
     if blob.len() < 12 || sb.u32(0) != CSMAGIC_EMBEDDED_SIGNATURE {
         return Err(format!(
@@ -678,5 +682,14 @@ mod tests {
         invalid(&data, "lists 4294967295 blobs");
         // A signature past the end of the file.
         invalid(&good[..good.len() - 1], "runs past the end");
+        // One larger than binwheel reads for a table: not judged.
+        let mut data = good.clone();
+        data.resize(6000 + (17 << 20), 0);
+        data[44..48].copy_from_slice(&(17u32 << 20).to_le_bytes());
+        let sig = signature(&data);
+        assert!(
+            matches!(&sig.status, SignatureStatus::Unchecked(why) if why.contains("16 MiB")),
+            "{sig:?}"
+        );
     }
 }
