@@ -9,7 +9,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use crate::check::{self, finding::Severity};
+use crate::check::finding::Severity;
+use crate::check::signature::signature_findings;
 use crate::error::{Error, Result};
 use crate::inspect;
 use crate::locator::{self, LocatedBinary};
@@ -258,7 +259,7 @@ fn binaries(
 /// The signature rule of `binwheel check` (BW301, BW302) at build time: no
 /// wheel ships a Mach-O that macOS kills at launch.
 fn refuse_bad_signature(label: &str, shown: &str, facts: &inspect::Facts) -> Result<()> {
-    let errors: Vec<String> = check::signature::signature_findings(shown, facts)
+    let errors: Vec<String> = signature_findings(shown, facts)
         .into_iter()
         .filter(|f| f.severity == Severity::Error)
         .map(|f| {

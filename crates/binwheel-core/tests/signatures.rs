@@ -195,26 +195,41 @@ fn universal2_is_checked_per_slice() {
 fn check_reports_a_tampered_binary_in_a_wheel() {
     let dir = tempfile::tempdir().unwrap();
     let plat = "macosx_11_0_arm64";
-    let wheel = |data: Vec<u8>| {
+    let wheel = |name: &str, data: Vec<u8>, mode: u32| {
         let members = wheel_members(
             plat,
             &[
-                ("demo/_bin/hello", data, 0o100755),
+                (name, data, mode),
                 ("demo/__init__.py", b"".to_vec(), 0o100644),
             ],
         );
         check_wheel(&write_wheel(dir.path(), plat, &members))
     };
     let good = read_fixture("macos-arm64-11");
-    assert_eq!(wheel(good.clone()), Vec::<String>::new());
+    assert_eq!(
+        wheel("demo/_bin/hello", good.clone(), 0o100755),
+        Vec::<String>::new()
+    );
     let mut bad = good.clone();
     bad[text_byte(&good)] ^= 1;
-    let problems = wheel(bad);
+    let problems = wheel("demo/_bin/hello", bad.clone(), 0o100755);
     assert_eq!(problems.len(), 1, "{problems:?}");
     assert!(
         problems[0].starts_with("error[BW302 macho-signature-mismatch] demo/_bin/hello:"),
         "{problems:?}"
     );
+    // Without execute bits, but where the wheel keeps what it runs.
+    let problems = wheel("demo-1.0.data/scripts/hello", bad.clone(), 0o100644);
+    assert!(
+        problems.iter().any(|p| p.contains("[BW302")),
+        "{problems:?}"
+    );
+    // Test data: a 0644 dylib in a package directory is not run; its
+    // signature is not judged.
+    let mut lib = bad.clone();
+    lib[12] = 6; // MH_DYLIB
+    let problems = wheel("demo/testdata/libold.dylib", lib, 0o100644);
+    assert_eq!(problems, Vec::<String>::new());
 }
 
 /// Build a wheel for macos-arm64 from `binary` in a fresh project; the
