@@ -2,8 +2,10 @@
 //!
 //! A thin file is one slice; a fat file is a big-endian table of slices, each
 //! a complete thin Mach-O. Per slice we read the header and the load
-//! commands: LC_BUILD_VERSION or LC_VERSION_MIN_* for the minimum OS, and the
-//! LC_*_DYLIB commands for the libraries it loads.
+//! commands: LC_BUILD_VERSION or LC_VERSION_MIN_* for the minimum OS, the
+//! LC_*_DYLIB commands for the libraries it loads, and LC_CODE_SIGNATURE,
+//! whose signature `codesign` reads (its pages are verified once every slice
+//! is read).
 
 use object::read::ReadRef;
 

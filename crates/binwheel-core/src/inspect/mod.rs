@@ -2,11 +2,13 @@
 //!
 //! Owns reading ELF, Mach-O (thin and fat) and PE headers into [`Facts`]:
 //! format, OS, architecture, linkage, the ELF loader and the libraries and
-//! symbol versions it needs, the minimum macOS of every Mach-O slice, and the
-//! PE machine and subsystem. It must not know about configuration or wheel
-//! tags (`tags` turns facts into tags), and it never trusts the input: every
-//! read is bounds-checked, every count is capped, nothing panics, and a file
-//! is read lazily so a 4 GB binary costs a few kilobytes of memory.
+//! symbol versions it needs, the minimum macOS and the code signature of
+//! every Mach-O slice (verified page by page, `codesign`), and the PE machine
+//! and subsystem. It must not know about configuration or wheel tags (`tags`
+//! turns facts into tags), and it never trusts the input: every read is
+//! bounds-checked, every count is capped, nothing panics, and a file is read
+//! lazily so a 4 GB binary costs a few kilobytes of memory (verifying a
+//! signature streams the slice through one fixed buffer).
 
 mod codesign;
 mod elf;
