@@ -9,8 +9,9 @@
 //! and kills the process on a mismatch.
 //!
 //! Here: read that structure into [`CodeSignature`] facts (kind, hash type,
-//! page size, code limit, Team ID) and verify every code page hash against
-//! the slice's bytes. Reading is bounded (the blobs come through the same
+//! page size, code limit, Team ID) and verify every page hash of the
+//! strongest CodeDirectory (the one macOS uses) against the slice's bytes.
+//! Every directory must be well formed. Reading is bounded (the blobs come through the same
 //! capped reads as every header); verifying streams the pages through a
 //! fixed buffer, so memory never grows with the file or with what the
 //! directory claims. The CMS blob (who signed) is not verified: that needs
@@ -84,7 +85,7 @@ pub enum HashType {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SignatureStatus {
-    /// Every page hash of every CodeDirectory binwheel can hash matches.
+    /// Every page hash of the strongest CodeDirectory matches.
     Verified { pages: u64 },
     /// Page `page` (from 0) hashes differently from what was signed; it
     /// starts `offset` bytes into the slice.
@@ -215,8 +216,8 @@ fn names(hashes: &[HashType]) -> String {
     names.join(", ")
 }
 
-/// The SuperBlob and each CodeDirectory in it; the directories whose hash
-/// type binwheel can compute are returned for verification.
+/// The SuperBlob and each CodeDirectory in it; the strongest directory
+/// whose hash type binwheel can compute is returned for verification.
 fn read_blobs<'a, R: ReadRef<'a>>(
     input: &Input<'a, R>,
     dataoff: u32,
@@ -267,7 +268,10 @@ fn read_blobs<'a, R: ReadRef<'a>>(
     if sig.hashes.is_empty() {
         return Err("the signature has no CodeDirectory".into());
     }
-    Ok(directories)
+    // Every directory must be well formed, but macOS checks pages against the
+    // strongest one it knows, and so does binwheel.
+    let strongest = directories.into_iter().max_by_key(|d| d.hash.rank());
+    Ok(strongest.into_iter().collect())
 }
 
 /// One CodeDirectory: its facts go into `sig` when it is the strongest so
@@ -602,7 +606,24 @@ mod tests {
     }
 
     #[test]
-    fn a_changed_byte_is_found_in_every_directory() {
+    fn pages_are_checked_against_the_strongest_directory() {
+        // SHA-1 directory at 10_000 + 28, SHA-256 one at 10_000 + 178; each
+        // has its first page hash 90 bytes in.
+        let mut data = signed(10_000, &[cd(1, 20), cd(2, 32)]);
+        data[10_000 + 28 + 90] ^= 1;
+        assert_eq!(
+            signature(&data).status,
+            SignatureStatus::Verified { pages: 3 }
+        );
+        data[10_000 + 178 + 90] ^= 1;
+        assert_eq!(
+            signature(&data).status,
+            SignatureStatus::Mismatch { page: 0, offset: 0 }
+        );
+    }
+
+    #[test]
+    fn a_changed_byte_is_found() {
         let mut data = signed(10_000, &[cd(1, 20), cd(2, 32)]);
         data[9000] ^= 1;
         assert_eq!(
