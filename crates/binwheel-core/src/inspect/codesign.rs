@@ -11,10 +11,10 @@
 //! Here: read that structure into [`CodeSignature`] facts (kind, hash type,
 //! page size, code limit, Team ID) and verify every page hash of the
 //! strongest CodeDirectory (the one macOS uses) against the slice's bytes.
-//! Every directory must be well formed. Reading is bounded (the blobs come through the same
-//! capped reads as every header); verifying streams the pages through a
-//! fixed buffer, so memory never grows with the file or with what the
-//! directory claims. The CMS blob (who signed) is not verified: that needs
+//! Every directory must be well formed. Reading is bounded (the blobs come
+//! through the same capped reads as every header); verifying streams the
+//! pages through a fixed buffer, so memory never grows with the file or with
+//! what the directory claims. The CMS blob (who signed) is not verified: that needs
 //! Apple's trust roots, and Gatekeeper, not the kernel, decides on it.
 
 use std::io::{Read, Seek, SeekFrom};
