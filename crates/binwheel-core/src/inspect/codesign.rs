@@ -97,12 +97,12 @@ pub enum SignatureStatus {
 }
 
 impl SignatureKind {
-    /// "ad hoc", "Team ID ABCDE12345", "certificate".
+    /// "ad hoc", "Team ID ABCDE12345", "certificate (no Team ID)".
     pub fn describe(&self) -> String {
         match self {
             SignatureKind::AdHoc => "ad hoc".into(),
             SignatureKind::TeamId(t) => format!("Team ID {t}"),
-            SignatureKind::Certificate => "certificate, no Team ID".into(),
+            SignatureKind::Certificate => "certificate (no Team ID)".into(),
         }
     }
 }
