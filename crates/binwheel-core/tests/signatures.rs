@@ -318,3 +318,26 @@ fn an_unknown_hash_type_is_a_note_and_a_broken_signature_an_error() {
         "{findings:?}"
     );
 }
+
+#[test]
+fn inspect_reports_each_slices_signature() {
+    let path = fixture("macos-universal2");
+    let paths = [path.clone()];
+    let text = binwheel_core::check::inspect_report(&paths, false).unwrap();
+    let lines: Vec<&str> = text.lines().map(str::trim).collect();
+    assert!(
+        lines.contains(&"codesign: none (no LC_CODE_SIGNATURE)")
+            && lines.contains(
+                &"codesign: ad hoc (linker-signed), sha256, 4 pages of 16384 bytes verified"
+            ),
+        "{text}"
+    );
+    let json = binwheel_core::check::inspect_report(&paths, true).unwrap();
+    assert!(json.contains(r#""signature": null"#), "{json}");
+    assert!(
+        json.contains(
+            r#""signature": {"kind": "adhoc", "team_id": null, "identifier": "slice1", "linker_signed": true, "hash": "sha256", "hashes": ["sha256"], "page_size": 16384, "code_limit": 49856, "status": "verified", "pages": 4, "first_bad_page": null, "detail": null}"#
+        ),
+        "{json}"
+    );
+}
