@@ -1,0 +1,94 @@
+"""`binwheel check` over real wheels published on PyPI (tests/corpus).
+
+Not in the normal suite (about 1 GB of downloads): `bash tests/run corpus`
+runs it (pytest --corpus), `bash tests/run corpus --refresh` re-records what
+binwheel finds first. The wheels are pinned in tests/corpus/wheels.toml and
+downloaded once into .cache/corpus; what `binwheel check` finds in each one is
+recorded in tests/corpus/expected.json and asserted exactly, so any change of
+behaviour shows. tests/corpus/evidence.py, a reader of ELF, Mach-O and PE
+that shares nothing with binwheel, decides which tags are true: a wheel with
+true tags must get no error, a wheel with a false tag (or a member no
+installer can unpack, or an arm64 slice macOS kills) must get an error about
+that member.
+"""
+
+from __future__ import annotations
+
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "corpus"))
+import corpus  # noqa: E402
+import evidence  # noqa: E402
+
+pytestmark = pytest.mark.corpus
+
+PINS = corpus.load_pins() if corpus.tomllib else []
+IDS = [p.filename for p in PINS]
+
+
+@pytest.fixture(scope="module", autouse=True)
+def downloaded():
+    corpus.fetch(PINS)
+    bad = corpus.verify(PINS)
+    assert not bad, "\n".join(bad)
+
+
+@lru_cache(maxsize=None)
+def found(filename: str) -> tuple[str, ...]:
+    pin = next(p for p in PINS if p.filename == filename)
+    return tuple(corpus.findings_of(corpus.binwheel_command(), pin.path))
+
+
+def test_the_corpus_is_big_and_varied():
+    projects = {p.project for p in PINS}
+    assert len(PINS) >= 40 and len(projects) >= 15, (len(PINS), len(projects))
+    tags = [t for p in PINS for t in evidence.wheel_tags(p.filename)]
+    for family in ("manylinux", "musllinux", "macosx", "win"):
+        for arch in {"manylinux": ("x86_64", "aarch64"), "musllinux": ("x86_64", "aarch64"),
+                     "macosx": ("x86_64", "arm64", "universal2"), "win": ("amd64", "arm64", "win32")}[family]:
+            assert any(t.startswith(family) and t.endswith(arch) or t == arch for t in tags), (family, arch)
+    assert sum(p.size for p in PINS) < 1.5e9
+    for p in PINS:
+        assert p.url.startswith("https://files.pythonhosted.org/"), p.filename
+    assert set(corpus.load_expected()) == set(IDS), "expected.json and wheels.toml list other wheels: bash tests/run corpus --refresh"
+
+
+@pytest.mark.parametrize("filename", IDS)
+def test_recorded_findings(filename):
+    expected = corpus.load_expected().get(filename)
+    assert expected is not None, f"{filename}: nothing recorded; bash tests/run corpus --refresh"
+    assert list(found(filename)) == expected, f"{filename}: binwheel check finds something else now; if that is right, bash tests/run corpus --refresh"
+
+
+def _about(finding: str, member: str) -> bool:
+    """Whether an error finding is about `member`: its file (--json), or
+    the member named in its text."""
+    sev, rule, rest = finding.split(" ", 2)
+    return sev == "error" and (rest == member if rule != "-" else member in rest)
+
+
+@pytest.mark.parametrize("pin", PINS, ids=IDS)
+def test_errors_exactly_where_the_evidence_finds_a_defect(pin):
+    verdict = evidence.judge_wheel(pin.path)
+    findings = found(pin.filename)
+    problems, defective = [], set()
+    for defect in verdict.false_tags + verdict.defects:
+        # "TAG: MEMBER: why" or "MEMBER: why"
+        parts = defect.split(": ")
+        member = parts[1] if len(parts) > 2 and "/" not in parts[0] else parts[0]
+        defective.add(member)
+        if not any(_about(f, member) for f in findings):
+            problems.append(f"no error for a true defect: {defect}")
+    # and no error about anything else
+    for f in findings:
+        if corpus.severity_of(f) == "error" and not any(_about(f, m) for m in defective):
+            problems.append(f"an error where the evidence finds no defect: {f}")
+    if pin.binwheel_wrong:
+        if problems:
+            pytest.xfail(f"{pin.binwheel_wrong}: " + "; ".join(problems[:3]))
+        pytest.fail(f"{pin.filename}: binwheel now agrees with the evidence: remove binwheel_wrong from wheels.toml")
+    assert not problems, "\n".join(problems)
