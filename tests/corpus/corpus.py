@@ -140,6 +140,12 @@ def binwheel_command() -> str:
     return found
 
 
+def speaks_json(binwheel: str, wheel: Path) -> bool:
+    """Whether this binwheel has `check --json` (findings with rule ids)."""
+    proc = subprocess.run([binwheel, "check", "--json", str(wheel)], capture_output=True, text=True)
+    return proc.returncode in (0, 1) and proc.stdout.lstrip().startswith(("{", "["))
+
+
 def findings_of(binwheel: str, wheel: Path) -> list[str]:
     """What `binwheel check` finds in `wheel`, one string per finding,
     sorted: `severity RULE file` with `--json` (rule ids), else the text
@@ -323,17 +329,16 @@ def table(pins: list[Pin], verdicts: Optional[dict] = None) -> None:
         # one line per tag and reason, naming every file it is true of
         grouped: dict[str, list[str]] = {}
         for defect in verdict.false_tags + verdict.defects:
-            parts = defect.split(": ")
-            if len(parts) > 2 and "/" not in parts[0]:
-                tag, member, why = parts[0], parts[1], ": ".join(parts[2:])
-                grouped.setdefault(f"{tag}: {why}", []).append(member)
-            else:
-                grouped.setdefault(": ".join(parts[1:]), []).append(parts[0])
+            member = verdict.member_of(defect)
+            grouped.setdefault(defect.replace(f"{member}: ", "", 1), []).append(member)
         for why, files in grouped.items():
             any_defect = True
             lines.append(f"- `{pin.filename}`: {why} ({', '.join(f'`{f}`' for f in files)})")
     if not any_defect:
         lines.append("- none")
+    lines += ["", "What runs, with a remark (a warning, not an error, once findings have severities):", ""]
+    remarks = [f"- `{pin.filename}`: {r}" for pin in pins for r in verdicts[pin.filename].remarks]
+    lines += remarks or ["- none"]
     lines += ["", "Where binwheel is wrong today, and what fixes it:", ""]
     lines += [f"- `{p.filename}`: {p.binwheel_wrong}" for p in pins if p.binwheel_wrong] or ["- nowhere"]
     lines += ["", END]

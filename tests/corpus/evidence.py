@@ -12,7 +12,7 @@ purpose and reads only what the verdict needs:
 - Mach-O, thin or fat: per slice cputype, filetype, the minimum macOS
   (LC_BUILD_VERSION, else LC_VERSION_MIN_MACOSX) and LC_CODE_SIGNATURE, whose
   CodeDirectory page hashes are checked against the slice's bytes.
-- PE: the COFF machine.
+- PE: the COFF machine and the imported DLLs.
 
 Which members count: a file the wheel presents as runnable (issue 17's
 definition): an executable or shared library (ET_EXEC/ET_DYN,
@@ -280,6 +280,7 @@ PE_MACHINES = {0x14C: "x86", 0x8664: "x86_64", 0xAA64: "arm64", 0x1C4: "arm"}
 
 
 def read_pe(data: bytes) -> Optional[str]:
+    """The COFF machine of a PE image, or None."""
     if data[:2] != b"MZ" or len(data) < 64:
         return None
     lfanew, = struct.unpack_from("<I", data, 0x3C)
@@ -287,6 +288,38 @@ def read_pe(data: bytes) -> Optional[str]:
         return None
     machine, = struct.unpack_from("<H", data, lfanew + 4)
     return PE_MACHINES.get(machine, f"machine-{machine:#x}")
+
+
+def pe_imports(data: bytes) -> list[str]:
+    """The DLLs a PE image imports (its import directory), as written."""
+    lfanew, = struct.unpack_from("<I", data, 0x3C)
+    nsections, = struct.unpack_from("<H", data, lfanew + 6)
+    opt_size, = struct.unpack_from("<H", data, lfanew + 20)
+    opt = lfanew + 24
+    magic, = struct.unpack_from("<H", data, opt)
+    dirs = opt + (112 if magic == 0x20B else 96)  # PE32+ or PE32
+    import_rva, _size = struct.unpack_from("<II", data, dirs + 8)
+    sections = []
+    for i in range(nsections):
+        _vsize, vaddr, rawsize, rawptr = struct.unpack_from("<IIII", data, opt + opt_size + 40 * i + 8)
+        sections.append((vaddr, max(rawsize, _vsize), rawptr))
+
+    def at(rva: int) -> Optional[int]:
+        for vaddr, size, rawptr in sections:
+            if vaddr <= rva < vaddr + size:
+                return rawptr + rva - vaddr
+        return None
+
+    out, off = [], at(import_rva) if import_rva else None
+    while off is not None and off + 20 <= len(data):
+        name_rva, = struct.unpack_from("<I", data, off + 12)
+        if not name_rva:
+            break
+        name_off = at(name_rva)
+        if name_off is not None:
+            out.append(data[name_off:data.index(b"\0", name_off)].decode("latin-1"))
+        off += 20
+    return out
 
 
 # ---------------------------------------------------------------------------
@@ -300,6 +333,7 @@ class Member:
     elf: Optional[Elf] = None
     macho: Optional[list[Slice]] = None
     pe: Optional[str] = None
+    imports: list[str] = field(default_factory=list)
 
     @property
     def executable_kind(self) -> bool:
@@ -318,6 +352,12 @@ class Verdict:
     false_tags: list[str] = field(default_factory=list)  # a machine the tags admit cannot run a file
     defects: list[str] = field(default_factory=list)  # true, but no false tag (e.g. killed at launch everywhere)
     remarks: list[str] = field(default_factory=list)  # runs, by emulation and the like
+
+    def member_of(self, entry: str) -> str:
+        """The member an entry of false_tags, defects or remarks is about
+        (they read "TAG: MEMBER: why" or "MEMBER: why")."""
+        parts = entry.split(": ")
+        return parts[1] if parts[0] in self.tags else parts[0]
 
     def as_dict(self) -> dict:
         return {k: v for k, v in self.__dict__.items()}
@@ -352,6 +392,8 @@ def members(path: Path, broken: Optional[list] = None) -> list[Member]:
             m.elf = read_elf(data)
             m.macho = None if m.elf else read_macho(data)
             m.pe = None if (m.elf or m.macho) else read_pe(data)
+            if m.pe:
+                m.imports = pe_imports(data)
             if m.elf or m.macho or m.pe:
                 out.append(m)
     return out
@@ -395,6 +437,9 @@ def judge_wheel(path: Path) -> Verdict:
         for tag in tags:
             for problem in _problems(tag, m, verdict):
                 verdict.false_tags.append(f"{tag}: {m.name}: {problem}")
+        for dll in m.imports:
+            if re.fullmatch(r"(?i)vcruntime140(_1)?\.dll", dll):
+                verdict.remarks.append(f"{m.name}: imports {dll} (the Visual C++ runtime: CPython installs it, a bare Windows may lack it)")
         for s in m.macho or []:
             if s.arch == "arm64" and not s.signed:
                 verdict.defects.append(f"{m.name}: arm64 slice has no code signature")
