@@ -1,6 +1,6 @@
 """`binwheel check` over real wheels published on PyPI (tests/corpus).
 
-Not in the normal suite (about 1 GB of downloads): `bash tests/run corpus`
+Not in the normal suite (about 1.1 GB of downloads): `bash tests/run corpus`
 runs it (pytest --corpus), `bash tests/run corpus --refresh` re-records what
 binwheel finds first. The wheels are pinned in tests/corpus/wheels.toml and
 downloaded once into .cache/corpus; what `binwheel check` finds in each one is
