@@ -14,6 +14,7 @@ that member.
 
 from __future__ import annotations
 
+import json
 import sys
 from functools import lru_cache
 from pathlib import Path
@@ -147,3 +148,21 @@ def test_the_evidence_reads_the_committed_fixtures_right():
             data[off:off + 4] = (0x7FFFFFFF).to_bytes(4, "little")  # no command macOS knows
         off += size
     assert slices(bytes(data)) == [("arm64", "execute", (11, 0), False, None)]
+
+
+def test_check_json_is_read_wherever_its_findings_nest():
+    """The --json reader (the one place that changes when the text output
+    goes), on a document of the shape docs/check.schema.json gives."""
+    doc = {
+        "binwheel": "0.1.0", "strict": False, "passed": False, "counts": {"error": 1, "warning": 1, "note": 0},
+        "files": [{
+            "path": "x.whl", "passed": False, "counts": {"error": 1, "warning": 1, "note": 0}, "ignored": 0,
+            "findings": [
+                {"rule": "BW112", "name": "x", "severity": "warning", "file": "x/_bin/x.exe", "message": "m", "help": None},
+                {"rule": "BW101", "name": "y", "severity": "error", "file": "x/_bin/x", "message": "m", "help": "h"},
+                {"rule": "BW509", "name": "z", "severity": "warning", "file": None, "message": "m", "help": None},
+            ],
+        }],
+    }
+    assert corpus.json_findings(json.dumps(doc)) == [
+        "error BW101 x/_bin/x", "warning BW112 x/_bin/x.exe", "warning BW509 -"]

@@ -153,10 +153,7 @@ def findings_of(binwheel: str, wheel: Path) -> list[str]:
     the text form goes is this function's fallback)."""
     proc = subprocess.run([binwheel, "check", "--json", str(wheel)], capture_output=True, text=True)
     if proc.returncode in (0, 1) and proc.stdout.lstrip().startswith(("{", "[")):
-        found = []
-        for f in _json_findings(json.loads(proc.stdout)):
-            found.append(f"{f['severity']} {f['rule']} {f.get('file') or '-'}")
-        return sorted(found)
+        return json_findings(proc.stdout)
     proc = subprocess.run([binwheel, "check", str(wheel)], capture_output=True, text=True)
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"binwheel check {wheel.name}: exit code {proc.returncode}\n{proc.stderr}")
@@ -175,6 +172,12 @@ def findings_of(binwheel: str, wheel: Path) -> list[str]:
     if proc.returncode == 1 and not any(f.startswith("error") for f in found):
         raise RuntimeError(f"binwheel check {wheel.name}: exit code 1 and no problem read from\n{proc.stdout}{proc.stderr}")
     return sorted(found)
+
+
+def json_findings(text: str) -> list[str]:
+    """`severity RULE file` of each finding in `binwheel check --json`'s
+    output, sorted."""
+    return sorted(f"{f['severity']} {f['rule']} {f.get('file') or '-'}" for f in _json_findings(json.loads(text)))
 
 
 def _json_findings(doc) -> Iterable[dict]:
