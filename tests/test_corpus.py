@@ -166,3 +166,9 @@ def test_check_json_is_read_wherever_its_findings_nest():
     }
     assert corpus.json_findings(json.dumps(doc)) == [
         "error BW101 x/_bin/x", "warning BW112 x/_bin/x.exe", "warning BW509 -"]
+
+
+def test_the_table_in_docs_is_current(downloaded):
+    """docs/check.md's corpus table is what `corpus.py table` writes now."""
+    want = corpus.doc_with_table(PINS, corpus.judge(PINS))
+    assert corpus.DOC.read_text(encoding="utf-8") == want, "python tests/corpus/corpus.py table"

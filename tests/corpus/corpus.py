@@ -293,10 +293,15 @@ def platform_of(filename: str) -> str:
     return tag
 
 
-def table(pins: list[Pin], verdicts: Optional[dict] = None) -> None:
+def table(pins: list[Pin]) -> None:
     """Rewrite the part of docs/check.md between the corpus markers."""
     fetch(pins, quiet=True)
-    verdicts = verdicts or judge(pins)
+    DOC.write_text(doc_with_table(pins, judge(pins)), encoding="utf-8")
+    print(f"wrote the corpus table into {DOC.relative_to(REPO)}")
+
+
+def doc_with_table(pins: list[Pin], verdicts: dict) -> str:
+    """docs/check.md with the corpus table as it should be."""
     expected = load_expected()
     projects: dict[str, list[Pin]] = {}
     for pin in pins:
@@ -353,8 +358,7 @@ def table(pins: list[Pin], verdicts: Optional[dict] = None) -> None:
         text = head + block + tail
     else:
         text = text.rstrip("\n") + "\n\n## The corpus\n\n" + block + "\n"
-    DOC.write_text(text, encoding="utf-8")
-    print(f"wrote the corpus table into {DOC.relative_to(REPO)}")
+    return text
 
 
 def main(argv: list[str]) -> int:
