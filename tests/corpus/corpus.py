@@ -73,7 +73,18 @@ def load_pins() -> list[Pin]:
         raise SystemExit("the corpus needs Python 3.11 or later (tomllib)")
     with PINS.open("rb") as f:
         doc = tomllib.load(f)
-    pins = [Pin(**entry) for entry in doc.get("wheel", [])]
+    known = set(Pin.__dataclass_fields__)
+    pins = []
+    for i, entry in enumerate(doc.get("wheel", []), 1):
+        unknown = sorted(set(entry) - known)
+        missing = sorted(k for k in ("project", "version", "filename", "url", "sha256", "size") if k not in entry)
+        if unknown or missing:
+            raise SystemExit(
+                f"{PINS.name}: [[wheel]] number {i} ({entry.get('filename', '?')}): "
+                + (f"unknown key(s) {', '.join(unknown)}" if unknown else f"missing key(s) {', '.join(missing)}")
+                + f"; a wheel has {', '.join(sorted(known))}"
+            )
+        pins.append(Pin(**entry))
     names = [p.filename for p in pins]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
