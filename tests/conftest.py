@@ -198,15 +198,17 @@ def popen_cleanup():
 
 def pytest_addoption(parser):
     parser.addoption("--release-checks", action="store_true", help="run only the release checks (tests marked `release`)")
+    parser.addoption("--corpus", action="store_true", help="run only the corpus of published wheels (tests marked `corpus`)")
 
 
 def pytest_configure(config):
     config.addinivalue_line("markers", "release: a release check, run by `bash tests/run release` only")
+    config.addinivalue_line("markers", "corpus: the corpus of published wheels, run by `bash tests/run corpus` only")
 
 
 def pytest_collection_modifyitems(config, items):
-    wanted = config.getoption("--release-checks")
-    keep = [item for item in items if (item.get_closest_marker("release") is not None) == wanted]
+    wanted = {"release": config.getoption("--release-checks"), "corpus": config.getoption("--corpus")}
+    keep = [item for item in items if all((item.get_closest_marker(m) is not None) == on for m, on in wanted.items())]
     dropped = [item for item in items if item not in keep]
     if dropped:
         config.hook.pytest_deselected(items=dropped)
