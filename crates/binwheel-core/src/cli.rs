@@ -28,6 +28,8 @@ commands:
   inspect FILE... [--json]
                       print what binwheel reads from executables and wheels and the tags it derives
   check DIST...       validate wheels and sdists against PyPI's upload rules and what they hold
+  pin [PROJECT] [--check] [--checksums URL-TEMPLATE]
+                      fill in or refresh the sha256 of every download for every target
   init [DIR] [--kind KIND] [--force] [--dry-run]
                       write a pyproject.toml for an existing Go, Cargo or prebuilt project
                       (alias: new)
@@ -72,6 +74,25 @@ later), pyproject.toml, no prebuilt binaries. Prints `DIST: ok` or one line
 per problem; exits 1 when any file has a problem.
 ";
 
+const PIN_HELP: &str = "usage: binwheel pin [PROJECT] [options]
+
+Fill in or refresh the `sha256` table of every download in PROJECT/pyproject.toml
+(default: the current directory): each binary's and library's `url` and each
+[[tool.binwheel.archive]], for every target in [tool.binwheel.targets]. The
+files are downloaded in parallel into binwheel's download cache (so the next
+build finds them there); only the hash values in pyproject.toml change, its
+comments, formatting and key order stay. Standard output gets one line per
+hash.
+
+options:
+  --check             change nothing; exit 1 when a pinned hash no longer
+                      matches the file at its URL (for CI)
+  --checksums URL     read the hashes from the release's checksum file
+                      (`sha256sum` format, e.g. GoReleaser's checksums.txt) at
+                      this URL template instead of downloading every file
+  -q, --quiet         no progress
+";
+
 const INIT_HELP: &str = "usage: binwheel init [DIR] [options]        (alias: binwheel new)
 
 Write DIR/pyproject.toml (default: the current directory) for an existing
@@ -110,6 +131,7 @@ pub fn main(args: &[String]) -> i32 {
         "build" => build(rest),
         "inspect" => inspect(rest),
         "check" => check(rest),
+        "pin" => pin(rest),
         "init" | "new" => init(rest),
         "schema" => schema(rest),
         "--version" | "-V" => {
@@ -150,6 +172,7 @@ fn help_for(command: &str) -> Option<&'static str> {
         "build" => BUILD_HELP,
         "inspect" => INSPECT_HELP,
         "check" => CHECK_HELP,
+        "pin" => PIN_HELP,
         "init" | "new" => INIT_HELP,
         "schema" => SCHEMA_HELP,
         _ => return None,
@@ -761,6 +784,43 @@ fn check(args: &[String]) -> std::result::Result<i32, Usage> {
         }
     }
     Ok(code)
+}
+
+fn pin(args: &[String]) -> std::result::Result<i32, Usage> {
+    let (positional, flags) = parse(args, &["--checksums"], &["--check", "-q", "--quiet"])?;
+    let console = Console::new(Level::from_flags(&flags)?);
+    if positional.len() > 1 {
+        return Err(Usage("pin takes at most one project directory".into()));
+    }
+    let dir = PathBuf::from(positional.first().map_or(".", String::as_str));
+    let options = crate::pin::PinOptions {
+        check: flags.contains_key("--check"),
+        checksums: flags.get("--checksums").and_then(|v| v.last()).cloned(),
+    };
+    let Some(outcome) = report(&console, crate::pin::pin(&dir, &options, &console.reporter)) else {
+        return Ok(1);
+    };
+    for line in &outcome.lines {
+        println!("{line}");
+    }
+    if outcome.mismatches > 0 {
+        console.reporter.text(&format!(
+            "binwheel: {} {} pinned hash(es) no longer match; if the new files are trusted, run `binwheel pin` to update them\n",
+            console.paint(RED, "error:"),
+            outcome.mismatches
+        ));
+        return Ok(1);
+    }
+    if outcome.written {
+        console.say(
+            Level::Normal,
+            &format!(
+                "binwheel: updated {}\n",
+                dir.join("pyproject.toml").display()
+            ),
+        );
+    }
+    Ok(0)
 }
 
 fn init(args: &[String]) -> std::result::Result<i32, Usage> {

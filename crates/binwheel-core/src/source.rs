@@ -161,7 +161,7 @@ pub fn origin(project: &Project, item: Item<'_>, target: &ResolvedTarget) -> Res
 }
 
 /// `BINWHEEL_DOWNLOAD_TIMEOUT` seconds, default 60.
-fn download_timeout() -> Result<std::time::Duration> {
+pub fn download_timeout() -> Result<std::time::Duration> {
     Ok(match std::env::var("BINWHEEL_DOWNLOAD_TIMEOUT") {
         Ok(v) if !v.trim().is_empty() => v
             .trim()
