@@ -12,6 +12,7 @@ use std::path::Path;
 
 pub mod finding;
 mod metadata;
+mod prebuilt;
 mod report;
 mod sdist;
 mod wheel;

@@ -84,6 +84,9 @@ rules! {
     UPLOAD_SIZE = "BW002" "upload-size" Note,
         "The file is over PyPI's default limit of 100 MiB per file.",
         "Strip debug information (Go: `-ldflags \"-s -w\"`; Rust: `strip = true`; C: `-s`), or ask PyPI to raise the project's limit.";
+    SDIST_PREBUILT_ONLY = "BW710" "sdist-prebuilt-only" Warning,
+        "A binary or library of the sdist's `[tool.binwheel]` has only a prebuilt `path` for some targets; prebuilt files never go into an sdist, so no wheel can be built from it for those targets.",
+        "Give it a `url` + `sha256` (or `archive` + `member`) pinned for those targets, or a `build` command; `binwheel pin` fills in hashes.";
 }
 
 /// Looks a rule up by its id (`BW101`) or name (`tag-glibc-floor`), any case.
