@@ -529,12 +529,29 @@ mod tests {
         assert!(text.contains("_BINARIES = {\n    \"hello\": (\"package\", \"hello\"),\n}"));
         assert!(text.contains("_DEFAULT = \"hello\""));
         assert!(text.contains("\n\ndef _main_hello():\n    return _launch(\"hello\")\n"));
-        for placeholder in ["@BINARIES@", "@DEFAULT@", "@LAUNCHERS@"] {
+        assert!(text.contains("_SOURCES = {\n}"));
+        for placeholder in ["@BINARIES@", "@DEFAULT@", "@LAUNCHERS@", "@SOURCES@"] {
             assert!(
                 !text.contains(placeholder),
                 "{placeholder} left in:\n{text}"
             );
         }
+    }
+
+    /// An editable install's locator names the binary's file in the
+    /// source tree, and `_find` tries it first.
+    #[test]
+    fn editable_locators_prefer_the_source_tree() {
+        let text = render_editable(
+            &hello(),
+            &[("hello".into(), "/src/p/bin/h\u{e9}llo".into())],
+        );
+        assert!(
+            text.contains("_SOURCES = {\n    \"hello\": \"/src/p/bin/h\\xe9llo\",\n}"),
+            "{text}"
+        );
+        let find = &text[text.find("def _find(name):").unwrap()..];
+        assert!(find.find("_SOURCES.get(name)").unwrap() < find.find("_FOUND.get(name)").unwrap());
     }
 
     #[test]

@@ -1,9 +1,12 @@
-//! How a target's binary is obtained: a prebuilt file, a pinned download, or a
-//! build command; and where a library's prebuilt file is.
+//! How a target's binary or library is obtained: a prebuilt file, a pinned
+//! download, or a build command. Both have the same keys
+//! (`settings::SourceSettings`), seen here through [`Item`].
 //!
-//! Owns the choice (a prebuilt file at `path` wins; else a `url` pinned for
-//! this target is downloaded; else `build` runs), carrying it out
-//! ([`binary_file`], so the plan only plans) and running the command:
+//! Owns the choice (a prebuilt file at `path` wins; else a download pinned
+//! for this target, its own `url` or a named archive's, is downloaded; else
+//! `build` runs), carrying it out ([`file`], so the plan only plans), the
+//! error when there is no way (which says so when the build runs from an
+//! unpacked sdist) and running the command:
 //! argv without a shell, in the project directory, with the target's
 //! environment, its stdout and stderr merged in order and handed to the
 //! reporter (stderr, which the frontend shows; held back under
