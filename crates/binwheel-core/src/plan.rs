@@ -389,24 +389,22 @@ fn editable_locator(project: &Project, plan: &mut WheelPlan) -> Result<()> {
             continue;
         }
         let in_tree = project.path_of("binary", &b.name, &b.path, &plan.target)?;
-        let installed = format!("{package}/_bin/{}", loc.file_name);
-        let shipped = plan.files.iter().find(|e| e.path == installed);
-        if let Some(Entry {
-            source: Source::File(file),
-            ..
-        }) = shipped
-        {
-            if *file == in_tree {
-                let absolute =
-                    std::path::absolute(file).map_err(|e| Error::io("cannot resolve", file, e))?;
-                let text = absolute.to_str().ok_or_else(|| {
-                    Error::new(format!(
-                        "editable installs need a UTF-8 project path; {} is not",
-                        absolute.display()
-                    ))
-                })?;
-                sources.push((b.name.value.clone(), text.to_string()));
-            }
+        // Shipped from the tree (not downloaded, not built to `{out}`),
+        // wherever in the wheel the layout puts it.
+        let from_tree = plan
+            .files
+            .iter()
+            .any(|e| matches!(&e.source, Source::File(f) if *f == in_tree));
+        if from_tree {
+            let absolute = std::path::absolute(&in_tree)
+                .map_err(|e| Error::io("cannot resolve", &in_tree, e))?;
+            let text = absolute.to_str().ok_or_else(|| {
+                Error::new(format!(
+                    "editable installs need a UTF-8 project path; {} is not",
+                    absolute.display()
+                ))
+            })?;
+            sources.push((b.name.value.clone(), text.to_string()));
         }
     }
     let init = format!("{package}/_bin/__init__.py");
@@ -558,6 +556,36 @@ mod tests {
             .chain(&plan.dist_info)
             .map(|e| e.path.as_str())
             .collect()
+    }
+
+    /// An editable wheel's locator names the prebuilt file in the tree.
+    #[test]
+    fn editable_locator_names_the_binary_in_the_tree() {
+        let (dir, project, target) = host_project("script = \"xt\"\n");
+        let plan = plan_wheel(&project, &target, &Reporter::capture().0).unwrap();
+        let plan = make_editable(&project, plan).unwrap();
+        let init = plan
+            .files
+            .iter()
+            .find(|e| e.path == "x_tool/_bin/__init__.py")
+            .unwrap();
+        let Source::Bytes(text) = &init.source else {
+            panic!("{init:?}")
+        };
+        let text = String::from_utf8(text.clone()).unwrap();
+        let exe = target.target.exe_suffix();
+        let in_tree = std::path::absolute(
+            dir.path()
+                .join("bin")
+                .join(target.target.name())
+                .join(format!("x{exe}")),
+        )
+        .unwrap();
+        let literal = in_tree.to_str().unwrap().replace('\\', "\\\\");
+        assert!(
+            text.contains(&format!("_SOURCES = {{\n    \"x\": \"{literal}\",\n}}")),
+            "{text}"
+        );
     }
 
     #[test]
