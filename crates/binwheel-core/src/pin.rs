@@ -123,27 +123,20 @@ pub fn pin(root: &Path, options: &PinOptions, reporter: &Reporter) -> Result<Pin
 /// Every `sha256` table of the project, in file order of their arrays.
 fn pinned_tables(project: &Project) -> Vec<Pinned<'_>> {
     let s = &project.settings;
+    let binaries: Vec<_> = s.binaries.iter().map(|b| (&b.name, &b.source)).collect();
+    let libraries: Vec<_> = s.libraries.iter().map(|l| (&l.name, &l.source)).collect();
     let mut out = Vec::new();
-    for (i, b) in s.binaries.iter().enumerate() {
-        if let Some(url) = &b.source.url {
-            out.push(Pinned {
-                array: "binary",
-                index: i,
-                label: format!("binary {:?}", b.name.value),
-                url,
-                hashes: &b.source.sha256,
-            });
-        }
-    }
-    for (i, l) in s.libraries.iter().enumerate() {
-        if let Some(url) = &l.source.url {
-            out.push(Pinned {
-                array: "library",
-                index: i,
-                label: format!("library {:?}", l.name.value),
-                url,
-                hashes: &l.source.sha256,
-            });
+    for (array, entries) in [("binary", binaries), ("library", libraries)] {
+        for (index, (name, source)) in entries.into_iter().enumerate() {
+            if let Some(url) = &source.url {
+                out.push(Pinned {
+                    array,
+                    index,
+                    label: format!("{array} {:?}", name.value),
+                    url,
+                    hashes: &source.sha256,
+                });
+            }
         }
     }
     for (i, a) in s.archives.iter().enumerate() {
