@@ -64,6 +64,17 @@ pub fn check_dist(path: &Path) -> Vec<String> {
     }
 }
 
+/// What `binwheel check` warns about in the distribution at `path`
+/// without failing it (an sdist's BW710 `sdist-prebuilt-only`).
+pub fn check_warnings(path: &Path) -> Vec<finding::Finding> {
+    let lower = path.to_string_lossy().to_ascii_lowercase();
+    if lower.ends_with(".tar.gz") {
+        sdist::sdist_warnings(path)
+    } else {
+        Vec::new()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -771,13 +771,18 @@ fn check(args: &[String]) -> std::result::Result<i32, Usage> {
     let mut code = 0;
     for path in paths {
         let problems = crate::check::check_dist(Path::new(&path));
-        if problems.is_empty() {
+        let warnings = crate::check::check_warnings(Path::new(&path));
+        if problems.is_empty() && warnings.is_empty() {
             println!("{path}: ok");
-        } else {
+        }
+        if !problems.is_empty() {
             code = 1;
             for p in problems {
                 println!("{path}: {p}");
             }
+        }
+        for w in warnings {
+            println!("{path}: {}", w.render());
         }
         if let Some(note) = crate::check::upload_size_note(Path::new(&path)) {
             println!("{path}: note: {note}");

@@ -15,8 +15,6 @@ use crate::toml::TomlFile;
 
 /// The BW710 findings for the sdist member `member` (`demo-1.0/pyproject.toml`)
 /// holding `text`: one per binary or library that some target cannot build.
-// WIP: wired into the sdist rules once they report findings (check-findings).
-#[allow(dead_code)]
 pub(super) fn prebuilt_only_findings(member: &str, text: &str) -> Vec<Finding> {
     let Ok(file) = TomlFile::parse(Path::new(member), member, text.to_string()) else {
         return Vec::new();
