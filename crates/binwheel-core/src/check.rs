@@ -4,7 +4,8 @@
 //! [`check_dist`] picks the rules by file name: a `.whl` gets the wheel rules
 //! of `wheel`, a `.tar.gz` the sdist rules of `sdist`; both read Core
 //! Metadata through `metadata`. `zip` is the bounded reader of wheels,
-//! `report` the text and JSON of `binwheel inspect`. This file owns only
+//! `report` the text and JSON of `binwheel inspect`, `signature` the Mach-O
+//! code signature rules (which the build applies too). This file owns only
 //! the choice and PyPI's upload size note. Nothing here knows configuration:
 //! the rules for binaries come from `inspect` and `tags`.
 
@@ -15,6 +16,7 @@ mod metadata;
 mod prebuilt;
 mod report;
 mod sdist;
+pub mod signature;
 mod wheel;
 mod zip;
 

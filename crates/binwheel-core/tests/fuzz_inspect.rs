@@ -133,6 +133,64 @@ fn inspection_never_panics() {
     }
 }
 
+/// Where the signatures of a Mach-O's slices sit: (start, length) of each
+/// LC_CODE_SIGNATURE's data, found by walking the real load commands.
+fn signature_ranges(data: &[u8]) -> Vec<(usize, usize)> {
+    let le = |at: usize| u32::from_le_bytes(data[at..at + 4].try_into().unwrap()) as usize;
+    let be = |at: usize| u32::from_be_bytes(data[at..at + 4].try_into().unwrap()) as usize;
+    let bases: Vec<usize> = if data[..4] == [0xca, 0xfe, 0xba, 0xbe] {
+        (0..be(4)).map(|i| be(8 + i * 20 + 8)).collect()
+    } else {
+        vec![0]
+    };
+    let mut ranges = Vec::new();
+    for base in bases {
+        let mut at = base + 32;
+        for _ in 0..le(base + 16) {
+            if le(at) == 0x1d {
+                ranges.push((base + le(at + 8), le(at + 12)));
+            }
+            at += le(at + 4);
+        }
+    }
+    ranges
+}
+
+#[test]
+fn mutated_code_signatures_never_panic() {
+    // Mutations aimed at the SuperBlob and CodeDirectory headers (their
+    // first 128 bytes) and anywhere in the signature, of thin and fat files.
+    let cases = env_number("BINWHEEL_FUZZ_CASES", 100_000) / 20;
+    let mut rng = Rng(0x636f_6465_7369_676e);
+    for name in ["macos-arm64-11", "macos-universal2"] {
+        let mut data = read_fixture(name);
+        let ranges = signature_ranges(&data);
+        assert!(!ranges.is_empty(), "{name} is signed");
+        for case in 0..cases / 2 {
+            let (start, len) = ranges[rng.below(ranges.len() as u64) as usize];
+            let mut saved = Vec::new();
+            for _ in 0..1 + rng.below(4) {
+                let span = if rng.below(2) == 0 { len.min(128) } else { len };
+                let at = start + rng.below(span as u64) as usize;
+                saved.push((at, data[at]));
+                data[at] = match rng.below(3) {
+                    0 => 0,
+                    1 => 0xff,
+                    _ => rng.next() as u8,
+                };
+            }
+            let outcome = catch_unwind(AssertUnwindSafe(|| inspect_both(&data, case % 8 == 0)));
+            assert!(
+                outcome.is_ok(),
+                "{name}: inspection panicked on case {case}"
+            );
+            for (at, old) in saved.into_iter().rev() {
+                data[at] = old;
+            }
+        }
+    }
+}
+
 #[test]
 fn hostile_counts_do_not_allocate() {
     // An ELF whose PT_DYNAMIC claims 2^60 bytes and whose phnum is PN_XNUM

@@ -84,6 +84,15 @@ rules! {
     UPLOAD_SIZE = "BW002" "upload-size" Note,
         "The file is over PyPI's default limit of 100 MiB per file.",
         "Strip debug information (Go: `-ldflags \"-s -w\"`; Rust: `strip = true`; C: `-s`), or ask PyPI to raise the project's limit.";
+    MACHO_ARM64_UNSIGNED = "BW301" "macho-arm64-unsigned" Error,
+        "An arm64 Mach-O slice (executable, dylib or bundle) has no code signature (no `LC_CODE_SIGNATURE`). macOS on Apple Silicon kills unsigned arm64 code at launch.",
+        "Sign it: `codesign -s - -f FILE` (ad hoc) or with a Developer ID. Go and zig sign when they link; something (a patcher, an old `strip`) removed the signature afterwards.";
+    MACHO_SIGNATURE_MISMATCH = "BW302" "macho-signature-mismatch" Error,
+        "A Mach-O slice was modified after signing: a page no longer matches its CodeDirectory hash, or the signature is structurally broken. macOS kills the binary at launch.",
+        "Re-sign it after the last change: `codesign -s - -f FILE` (or with a Developer ID). Tools that edit a binary (`strip`, `install_name_tool`, patchers) must run before signing.";
+    MACHO_SIGNATURE_UNCHECKED = "BW303" "macho-signature-unchecked" Note,
+        "A Mach-O slice is signed, but binwheel cannot verify the signature (a hash type it does not know, or a CodeDirectory larger than it reads).",
+        "Verify it on a Mac: `codesign --verify --verbose FILE`.";
     SDIST_PREBUILT_ONLY = "BW710" "sdist-prebuilt-only" Warning,
         "A binary or library of the sdist's `[tool.binwheel]` has only a prebuilt `path` for some targets; prebuilt files never go into an sdist, so no wheel can be built from it for those targets.",
         "Give it a `url` + `sha256` (or `archive` + `member`) pinned for those targets, or a `build` command; `binwheel pin` fills in hashes.";

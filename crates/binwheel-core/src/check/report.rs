@@ -12,7 +12,10 @@ use std::path::{Path, PathBuf};
 use super::wheel::shipped_libraries;
 use super::zip::{fill, Options, Zip};
 use crate::error::Error;
-use crate::inspect::{self, ElfFacts, Facts, Format, Kind, Linkage, MachoFacts, PeFacts};
+use crate::inspect::{
+    self, CodeSignature, ElfFacts, Facts, Format, Kind, Linkage, MachoFacts, PeFacts,
+    SignatureKind, SignatureStatus,
+};
 use crate::json::Json;
 use crate::tags::{self, PlatformTag, TagPolicy};
 use crate::target::Target;
@@ -265,8 +268,68 @@ fn macho_lines(m: &MachoFacts) -> Lines {
         if !s.dylibs.is_empty() {
             lines.push(("  dylibs:".into(), s.dylibs.join(", ")));
         }
+        lines.push(("  codesign:".into(), codesign_text(s.signature.as_ref())));
     }
     lines
+}
+
+/// "ad hoc (linker-signed), sha256, 13 pages of 4096 bytes verified".
+fn codesign_text(sig: Option<&CodeSignature>) -> String {
+    let Some(sig) = sig else {
+        return "none (no LC_CODE_SIGNATURE)".into();
+    };
+    let linker = if sig.linker_signed() {
+        " (linker-signed)"
+    } else {
+        ""
+    };
+    let head = format!("{}{linker}, {}", sig.kind.describe(), sig.hash.name());
+    match &sig.status {
+        SignatureStatus::Verified { pages } => format!(
+            "{head}, {pages} page{} of {} bytes verified",
+            if *pages == 1 { "" } else { "s" },
+            sig.page_size
+        ),
+        SignatureStatus::Mismatch { page, offset } => {
+            format!("{head}, MISMATCH: page {page} (bytes {offset}..) was modified after signing")
+        }
+        SignatureStatus::Invalid(why) => format!("{head}, INVALID: {why}"),
+        SignatureStatus::Unchecked(why) => format!("{head}, not verified: {why}"),
+    }
+}
+
+/// The `signature` object of a slice in `inspect --json`.
+fn codesign_json(sig: Option<&CodeSignature>) -> Json {
+    let Some(sig) = sig else {
+        return Json::Null;
+    };
+    let (kind, team) = match &sig.kind {
+        SignatureKind::AdHoc => ("adhoc", None),
+        SignatureKind::TeamId(t) => ("team-id", Some(t.as_str())),
+        SignatureKind::Certificate => ("certificate", None),
+    };
+    let (status, pages, bad_page, detail) = match &sig.status {
+        SignatureStatus::Verified { pages } => ("verified", Some(*pages), None, None),
+        SignatureStatus::Mismatch { page, .. } => ("mismatch", None, Some(*page), None),
+        SignatureStatus::Invalid(why) => ("invalid", None, None, Some(why.as_str())),
+        SignatureStatus::Unchecked(why) => ("unchecked", None, None, Some(why.as_str())),
+    };
+    let int = |n: Option<u64>| n.map_or(Json::Null, |n| Json::Int(n as i64));
+    let hashes: Vec<String> = sig.hashes.iter().map(|h| h.name()).collect();
+    Json::object([
+        ("kind", Json::str(kind)),
+        ("team_id", Json::opt(team)),
+        ("identifier", Json::opt(sig.identifier.as_deref())),
+        ("linker_signed", Json::Bool(sig.linker_signed())),
+        ("hash", Json::str(&sig.hash.name())),
+        ("hashes", Json::strings(&hashes)),
+        ("page_size", int(Some(sig.page_size))),
+        ("code_limit", int(Some(sig.code_limit))),
+        ("status", Json::str(status)),
+        ("pages", int(pages)),
+        ("first_bad_page", int(bad_page)),
+        ("detail", Json::opt(detail)),
+    ])
 }
 
 fn pe_lines(pe: &PeFacts) -> Lines {
@@ -320,6 +383,7 @@ fn json_facts(f: &Facts) -> Json {
                     ("sdk", Json::opt(s.sdk.map(|v| v.short()).as_deref())),
                     ("minos_source", Json::opt(s.minos_source)),
                     ("dylibs", Json::strings(&s.dylibs)),
+                    ("signature", codesign_json(s.signature.as_ref())),
                 ])
             })
             .collect();

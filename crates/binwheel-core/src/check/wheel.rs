@@ -362,6 +362,9 @@ fn binary_member(e: &ZipEntry, temp: File, problems: &mut Vec<String>) -> Option
                     e.unix_mode().map_or("unset".into(), |m| format!("{m:#o}"))
                 ));
             }
+            if presented_as_runnable(e) {
+                problems.extend(signature_errors(&e.name, &facts));
+            }
             Some((e.name.clone(), facts))
         }
         Err(err) if err.kind == inspect::InspectErrorKind::NotExecutable => None,
@@ -370,6 +373,28 @@ fn binary_member(e: &ZipEntry, temp: File, problems: &mut Vec<String>) -> Option
             None
         }
     }
+}
+
+/// Whether the wheel presents `e` as something to run or load: an execute
+/// bit, a script, or a binary directory. Test data and files for other
+/// platforms shipped as package data are not judged by their signatures.
+fn presented_as_runnable(e: &ZipEntry) -> bool {
+    e.unix_mode().is_some_and(|m| m & 0o111 != 0)
+        || e.name.contains(".data/scripts/")
+        || e.name
+            .split('/')
+            .any(|d| d == "_bin" || d.ends_with(".libs") || d == ".dylibs")
+}
+
+/// The Mach-O code signature errors (BW3xx) of a binary, until the checks
+/// report findings instead of lines.
+fn signature_errors(name: &str, facts: &Facts) -> Vec<String> {
+    let findings = super::signature::signature_findings(name, facts);
+    findings
+        .iter()
+        .filter(|f| f.severity == super::finding::Severity::Error)
+        .map(|f| f.render())
+        .collect()
 }
 
 /// Tags: PyPI's rules, then every binary against every platform tag. Text
