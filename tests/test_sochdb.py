@@ -86,7 +86,11 @@ def zig_cc(out: Path, source: str, *flags: str) -> Path:
 
 def compile_release(dest: Path) -> Path:
     """bin/ with the three commands and lib/libsochdb.so, as the release lays
-    them out: each command carries RUNPATH $ORIGIN/../lib."""
+    them out: each command carries RUNPATH $ORIGIN/../lib:$ORIGIN. The
+    `$ORIGIN` entry lets the wheel's layout (binaries and library side by
+    side in <package>/_bin/) load the library; once the `dir` key exists,
+    `dir = "bin"` / `dir = "lib"` reproduce the release layout and the
+    RUNPATH can be $ORIGIN/../lib alone."""
     (dest / "bin").mkdir(parents=True)
     (dest / "lib").mkdir()
     lib = zig_cc(dest / "lib" / "libsochdb.so", LIBRARY_C.replace("@VERSION@", VERSION),
