@@ -207,6 +207,9 @@ pub fn build_sdist(source_dir: &Path, sdist_dir: &Path, options: &Options) -> Re
     let project = Project::load(source_dir)?;
     output_dir(sdist_dir)?;
     let plan = crate::sdist::plan_sdist(&project, Some(sdist_dir))?;
+    if let Some(warning) = crate::sdist::prebuilt_only_warning(&project.settings) {
+        options.reporter.warning(&warning);
+    }
     let filename = plan.filename();
     let mut writer = write::tar::TarGzWriter::create(&sdist_dir.join(&filename), epoch)?;
     for entry in &plan.entries {

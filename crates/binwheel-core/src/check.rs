@@ -13,6 +13,7 @@ use std::path::Path;
 
 pub mod finding;
 mod metadata;
+mod prebuilt;
 mod report;
 mod sbom;
 mod sdist;
@@ -63,6 +64,17 @@ pub fn check_dist(path: &Path) -> Vec<String> {
             "{file_name} is not a wheel or an sdist: binwheel check takes wheels (.whl) \
              and sdists (.tar.gz, the only sdist format PyPI accepts)"
         )]
+    }
+}
+
+/// What `binwheel check` warns about in the distribution at `path`
+/// without failing it (an sdist's BW710 `sdist-prebuilt-only`).
+pub fn check_warnings(path: &Path) -> Vec<finding::Finding> {
+    let lower = path.to_string_lossy().to_ascii_lowercase();
+    if lower.ends_with(".tar.gz") {
+        sdist::sdist_warnings(path)
+    } else {
+        Vec::new()
     }
 }
 

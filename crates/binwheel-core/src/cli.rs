@@ -29,6 +29,8 @@ commands:
                       print what binwheel reads from executables and wheels and the tags it derives
   check DIST|DIR...   validate wheels and sdists against PyPI's upload rules and what they hold,
                       or a project's pyproject.toml
+  pin [PROJECT] [--check] [--checksums URL-TEMPLATE]
+                      fill in or refresh the sha256 of every download for every target
   init [DIR] [--kind KIND] [--force] [--dry-run]
                       write a pyproject.toml for an existing Go, Cargo or prebuilt project
                       (alias: new)
@@ -77,6 +79,25 @@ A project directory (DIR) gets its pyproject.toml read as a build reads it:
 exit code 1.
 ";
 
+const PIN_HELP: &str = "usage: binwheel pin [PROJECT] [options]
+
+Fill in or refresh the `sha256` table of every download in PROJECT/pyproject.toml
+(default: the current directory): each binary's and library's `url` and each
+[[tool.binwheel.archive]], for every target in [tool.binwheel.targets]. The
+files are downloaded in parallel into binwheel's download cache (so the next
+build finds them there); only the hash values in pyproject.toml change, its
+comments, formatting and key order stay. Standard output gets one line per
+hash.
+
+options:
+  --check             change nothing; exit 1 when a pinned hash no longer
+                      matches the file at its URL (for CI)
+  --checksums URL     read the hashes from the release's checksum file
+                      (`sha256sum` format, e.g. GoReleaser's checksums.txt) at
+                      this URL template instead of downloading every file
+  -q, --quiet         no progress
+";
+
 const INIT_HELP: &str = "usage: binwheel init [DIR] [options]        (alias: binwheel new)
 
 Write DIR/pyproject.toml (default: the current directory) for an existing
@@ -115,6 +136,7 @@ pub fn main(args: &[String]) -> i32 {
         "build" => build(rest),
         "inspect" => inspect(rest),
         "check" => check(rest),
+        "pin" => pin(rest),
         "init" | "new" => init(rest),
         "schema" => schema(rest),
         "--version" | "-V" => {
@@ -155,6 +177,7 @@ fn help_for(command: &str) -> Option<&'static str> {
         "build" => BUILD_HELP,
         "inspect" => INSPECT_HELP,
         "check" => CHECK_HELP,
+        "pin" => PIN_HELP,
         "init" | "new" => INIT_HELP,
         "schema" => SCHEMA_HELP,
         _ => return None,
@@ -759,19 +782,61 @@ fn check(args: &[String]) -> std::result::Result<i32, Usage> {
             continue;
         }
         let problems = crate::check::check_dist(Path::new(&path));
-        if problems.is_empty() {
+        let warnings = crate::check::check_warnings(Path::new(&path));
+        if problems.is_empty() && warnings.is_empty() {
             println!("{path}: ok");
-        } else {
+        }
+        if !problems.is_empty() {
             code = 1;
             for p in problems {
                 println!("{path}: {p}");
             }
+        }
+        for w in warnings {
+            println!("{path}: {}", w.render());
         }
         if let Some(note) = crate::check::upload_size_note(Path::new(&path)) {
             println!("{path}: note: {note}");
         }
     }
     Ok(code)
+}
+
+fn pin(args: &[String]) -> std::result::Result<i32, Usage> {
+    let (positional, flags) = parse(args, &["--checksums"], &["--check", "-q", "--quiet"])?;
+    let console = Console::new(Level::from_flags(&flags)?);
+    if positional.len() > 1 {
+        return Err(Usage("pin takes at most one project directory".into()));
+    }
+    let dir = PathBuf::from(positional.first().map_or(".", String::as_str));
+    let options = crate::pin::PinOptions {
+        check: flags.contains_key("--check"),
+        checksums: flags.get("--checksums").and_then(|v| v.last()).cloned(),
+    };
+    let Some(outcome) = report(&console, crate::pin::pin(&dir, &options, &console.reporter)) else {
+        return Ok(1);
+    };
+    for line in &outcome.lines {
+        println!("{line}");
+    }
+    if outcome.mismatches > 0 {
+        console.reporter.text(&format!(
+            "binwheel: {} {} pinned hash(es) no longer match; if the new files are trusted, run `binwheel pin` to update them\n",
+            console.paint(RED, "error:"),
+            outcome.mismatches
+        ));
+        return Ok(1);
+    }
+    if outcome.written {
+        console.say(
+            Level::Normal,
+            &format!(
+                "binwheel: updated {}\n",
+                dir.join("pyproject.toml").display()
+            ),
+        );
+    }
+    Ok(0)
 }
 
 /// `binwheel check DIR`: the project's configuration, read as a build

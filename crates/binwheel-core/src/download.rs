@@ -143,30 +143,17 @@ fn fetch_verified(
             )),
         }
     }
-    std::fs::create_dir_all(&dir).map_err(|e| Error::io("cannot create", &dir, e))?;
-    let mut tmp = temp_in(&dir)?;
-    reporter.progress(&format!("downloading {url}"));
-    let (actual, size) = match file_url_path(url)? {
-        Some(path) => {
-            let mut source = File::open(&path).map_err(|e| {
-                Error::new(format!(
-                    "cannot download {url}: cannot open {}: {e}\n  help: {}",
-                    path.display(),
-                    offline_hint(&dest)
-                ))
-            })?;
-            copy_hashing(&mut source, tmp.as_file_mut()).map_err(|e| match e {
-                CopyError::Read(e) => Error::io("cannot read", &path, e),
-                CopyError::Write(e) => Error::io("cannot write", tmp.path(), e),
-            })?
-        }
-        None => http_get(url, timeout, tmp.as_file_mut(), &dest)?,
-    };
+    let (tmp, actual, size) = download(url, &dir, &dest, timeout, reporter)?;
     if actual != sha256 {
         return Err(Error::new(format!(
             "checksum mismatch for {url}\n  expected sha256: {sha256}\n  actual sha256:   {actual} ({size} bytes)\n  help: this is not the file that was pinned; if the new file is trusted (say, a re-published release asset), pin the actual hash"
         )));
     }
+    store(tmp, dest, sha256)
+}
+
+/// Give a verified download its name in the cache, `dest`.
+fn store(tmp: NamedTempFile, dest: PathBuf, sha256: &str) -> Result<PathBuf> {
     match tmp.persist(&dest) {
         Ok(_) => Ok(dest),
         // Another build may have put the same file there first (on Windows
@@ -177,6 +164,54 @@ fn fetch_verified(
         }
         Err(e) => Err(Error::io("cannot store", &dest, e.error)),
     }
+}
+
+/// Download `url`, whatever its hash, into the cache (`binwheel pin`):
+/// its path there (`<cache_dir>/downloads/<sha256>`, where a later pinned
+/// [`fetch`] finds it without downloading again) and its sha256. It is
+/// always downloaded afresh: the point is what the URL serves now.
+pub fn fetch_unpinned(
+    url: &str,
+    cache_dir: &Path,
+    timeout: Duration,
+    reporter: &Reporter,
+) -> Result<(PathBuf, String)> {
+    let dir = cache_dir.join("downloads");
+    let (tmp, actual, _) = download(url, &dir, &dir.join("<sha256>"), timeout, reporter)?;
+    let dest = store(tmp, dir.join(&actual), &actual)?;
+    Ok((dest, actual))
+}
+
+/// Download `url` into a temporary file in `dir` (created), returning it
+/// with the sha256 and size of what arrived. `cached_at` is where the file
+/// would be kept, for the offline hint of errors.
+fn download(
+    url: &str,
+    dir: &Path,
+    cached_at: &Path,
+    timeout: Duration,
+    reporter: &Reporter,
+) -> Result<(NamedTempFile, String, u64)> {
+    std::fs::create_dir_all(dir).map_err(|e| Error::io("cannot create", dir, e))?;
+    let mut tmp = temp_in(dir)?;
+    reporter.progress(&format!("downloading {url}"));
+    let (actual, size) = match file_url_path(url)? {
+        Some(path) => {
+            let mut source = File::open(&path).map_err(|e| {
+                Error::new(format!(
+                    "cannot download {url}: cannot open {}: {e}\n  help: {}",
+                    path.display(),
+                    offline_hint(cached_at)
+                ))
+            })?;
+            copy_hashing(&mut source, tmp.as_file_mut()).map_err(|e| match e {
+                CopyError::Read(e) => Error::io("cannot read", &path, e),
+                CopyError::Write(e) => Error::io("cannot write", tmp.path(), e),
+            })?
+        }
+        None => http_get(url, timeout, tmp.as_file_mut(), cached_at)?,
+    };
+    Ok((tmp, actual, size))
 }
 
 /// GET `url` into `out`, returning the sha256 and size of the body.

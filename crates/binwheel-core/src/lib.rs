@@ -18,6 +18,7 @@ pub mod json;
 pub mod keys;
 pub mod locator;
 pub mod metadata;
+pub mod pin;
 pub mod plan;
 pub mod project;
 pub mod relpath;

@@ -83,6 +83,18 @@ fn py_str(s: &str) -> String {
 
 /// The Python source of `_bin/__init__.py`.
 pub fn render(binaries: &[LocatedBinary]) -> String {
+    render_editable(binaries, &[])
+}
+
+/// The Python source of `_bin/__init__.py` for an editable install:
+/// `sources` maps a binary's name to its file in the source tree (absolute),
+/// which the locator prefers while it exists, so that a rebuilt binary takes
+/// effect without a reinstall.
+pub fn render_editable(binaries: &[LocatedBinary], sources: &[(String, String)]) -> String {
+    let mut source_table = String::new();
+    for (name, path) in sources {
+        let _ = writeln!(source_table, "    {}: {},", py_str(name), py_str(path));
+    }
     let mut table = String::new();
     for b in binaries {
         let layout = if b.in_scripts { "scripts" } else { "package" };
@@ -109,6 +121,7 @@ pub fn render(binaries: &[LocatedBinary]) -> String {
     }
     TEMPLATE
         .replace("@BINARIES@", &table)
+        .replace("@SOURCES@", &source_table)
         .replace("@DEFAULT@", &default)
         .replace("@LAUNCHERS@", &launchers)
 }
@@ -164,6 +177,10 @@ _WINDOWS = _os.name == "nt"
 _BINARIES = {
 @BINARIES@}
 _DEFAULT = @DEFAULT@
+# Editable installs only: name -> the binary's file in the source tree, used
+# while it exists, so that a rebuild takes effect without a reinstall.
+_SOURCES = {
+@SOURCES@}
 
 
 class BinaryNotFoundError(FileNotFoundError):
@@ -257,6 +274,9 @@ def _name(name):
 def _find(name):
     """The full path of binary `name`, executable, or an error that says what to do."""
     name = _name(name)
+    full = _SOURCES.get(name)
+    if full is not None and _os.path.isfile(full):
+        return _executable(full)
     full = _FOUND.get(name)
     if full is not None and _os.path.isfile(full):
         return _executable(full)
@@ -509,12 +529,29 @@ mod tests {
         assert!(text.contains("_BINARIES = {\n    \"hello\": (\"package\", \"hello\"),\n}"));
         assert!(text.contains("_DEFAULT = \"hello\""));
         assert!(text.contains("\n\ndef _main_hello():\n    return _launch(\"hello\")\n"));
-        for placeholder in ["@BINARIES@", "@DEFAULT@", "@LAUNCHERS@"] {
+        assert!(text.contains("_SOURCES = {\n}"));
+        for placeholder in ["@BINARIES@", "@DEFAULT@", "@LAUNCHERS@", "@SOURCES@"] {
             assert!(
                 !text.contains(placeholder),
                 "{placeholder} left in:\n{text}"
             );
         }
+    }
+
+    /// An editable install's locator names the binary's file in the
+    /// source tree, and `_find` tries it first.
+    #[test]
+    fn editable_locators_prefer_the_source_tree() {
+        let text = render_editable(
+            &hello(),
+            &[("hello".into(), "/src/p/bin/h\u{e9}llo".into())],
+        );
+        assert!(
+            text.contains("_SOURCES = {\n    \"hello\": \"/src/p/bin/h\\xe9llo\",\n}"),
+            "{text}"
+        );
+        let find = &text[text.find("def _find(name):").unwrap()..];
+        assert!(find.find("_SOURCES.get(name)").unwrap() < find.find("_FOUND.get(name)").unwrap());
     }
 
     #[test]

@@ -374,6 +374,12 @@ fn keys_for(section: &'static Section, alt: usize) -> Vec<&'static Key> {
     };
     for rule in section.rules {
         match rule {
+            // A key outside every exactly-one group that excludes others
+            // (a binary's `archive` and its own `url`): the odd documents
+            // write the others instead.
+            Rule::Excludes(key, _) if alt % 2 == 1 && !in_exactly_one(section, key) => {
+                dropped.push(key)
+            }
             Rule::Excludes(key, others) if !dropped.contains(key) => dropped.extend(*others),
             Rule::ExcludesWhen(key, value, others)
                 if sample(key) == Some(format!("{value:?}").as_str()) =>
@@ -388,6 +394,14 @@ fn keys_for(section: &'static Section, alt: usize) -> Vec<&'static Key> {
         .iter()
         .filter(|k| !dropped.contains(&k.name))
         .collect()
+}
+
+/// Whether `key` is one of an exactly-one group of `section`.
+fn in_exactly_one(section: &Section, key: &str) -> bool {
+    section
+        .rules
+        .iter()
+        .any(|r| matches!(r, Rule::ExactlyOne(group) if group.contains(&key)))
 }
 
 fn document(alt: usize, edit: &Edit<'_>) -> String {
@@ -582,7 +596,7 @@ fn rule_text(rule: &Rule) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::settings::{Settings, BINARY, LIBRARY, TARGET};
+    use crate::settings::{Settings, ARCHIVE, BINARY, LIBRARY, TARGET};
     use crate::target::Target;
     use crate::template::PLACEHOLDERS;
     use crate::toml::TomlFile;
@@ -604,7 +618,7 @@ mod tests {
     /// How `Table::finish` names a section's table in its messages.
     fn table_name(section: &Section) -> String {
         match section.path {
-            p if p == BINARY.path || p == LIBRARY.path => format!("{p}[0]"),
+            p if p == BINARY.path || p == LIBRARY.path || p == ARCHIVE.path => format!("{p}[0]"),
             p if p == TARGET.path => format!("{p}.{SAMPLE_TARGET}"),
             p => p.to_string(),
         }
@@ -966,7 +980,8 @@ mod tests {
         assert!(binary.contains("\nRules: `build-requires` needs `build`; "));
         assert!(binary.contains("`install = \"scripts\"` excludes `script`.\n"));
         let library = key_table(&LIBRARY);
-        assert!(!library.contains("Rules:"));
+        assert!(library.contains("| `archive` | string (file name) | none |"));
+        assert!(library.contains("`archive` excludes `url`, `sha256`"));
         let root = key_table(&ROOT);
         assert!(root.contains("| `compression-level` | integer 0–9 | `6` |"));
         assert!(root.contains("| `sdist-include` | array of globs | `[]` |"));

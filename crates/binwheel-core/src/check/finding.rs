@@ -99,6 +99,9 @@ rules! {
     SBOM_INVALID = "BW402" "sbom-invalid" Error,
         "A `.json` file in `.dist-info/sboms/` is not valid JSON.",
         "Fix or regenerate the SBOM document; scanners skip or reject a broken one.";
+    SDIST_PREBUILT_ONLY = "BW710" "sdist-prebuilt-only" Warning,
+        "A binary or library of the sdist's `[tool.binwheel]` has only a prebuilt `path` for some targets; prebuilt files never go into an sdist, so no wheel can be built from it for those targets.",
+        "Give it a `url` + `sha256` (or `archive` + `member`) pinned for those targets, or a `build` command; `binwheel pin` fills in hashes.";
 }
 
 /// Looks a rule up by its id (`BW101`) or name (`tag-glibc-floor`), any case.

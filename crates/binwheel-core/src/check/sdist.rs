@@ -83,6 +83,34 @@ pub(super) fn check_sdist(path: &Path) -> Vec<String> {
     problems
 }
 
+/// The warnings about the sdist at `path`, which do not make it fail:
+/// BW710 for binaries and libraries it cannot build for some targets
+/// ([`super::prebuilt::prebuilt_only_findings`] on its pyproject.toml).
+/// Interim: once the sdist rules report findings, this is one line in
+/// `judge_pyproject`.
+pub(super) fn sdist_warnings(path: &Path) -> Vec<super::finding::Finding> {
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    let name = FileName::parse(&file_name, &mut Vec::new());
+    let Ok(scan) = Scan::run(path, &name.stem) else {
+        return Vec::new();
+    };
+    let Some((top, _)) = scan.tops.iter().find(|(_, dir)| *dir) else {
+        return Vec::new();
+    };
+    match scan.text(top, PYPROJECT) {
+        Some(Ok(bytes)) => match std::str::from_utf8(bytes) {
+            Ok(text) => {
+                super::prebuilt::prebuilt_only_findings(&format!("{top}/{PYPROJECT}"), text)
+            }
+            Err(_) => Vec::new(),
+        },
+        _ => Vec::new(),
+    }
+}
+
 // ---------------------------------------------------------------------------
 // The file name
 
@@ -1094,6 +1122,12 @@ linux-x86_64 = {}
         assert!(sdist.ends_with("demo_tool-1.0.0rc1.tar.gz"), "{sdist:?}");
         assert_eq!(check_sdist(&sdist), Vec::<String>::new());
         assert_eq!(super::super::check_dist(&sdist), Vec::<String>::new());
+        // Its binary is prebuilt only: a warning, not a problem.
+        let warnings: Vec<String> = sdist_warnings(&sdist).iter().map(|w| w.render()).collect();
+        assert_eq!(
+            warnings,
+            ["warning[BW710 sdist-prebuilt-only] demo_tool-1.0.0rc1/pyproject.toml: binary \"demo\" has only a prebuilt `path` for linux-x86_64: a wheel cannot be built from this sdist there"]
+        );
     }
 
     #[test]
