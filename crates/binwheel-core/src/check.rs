@@ -10,8 +10,13 @@
 
 use std::path::Path;
 
+use finding::Finding;
+
+mod binaries;
 pub mod finding;
+pub mod gate;
 mod metadata;
+pub mod output;
 mod report;
 mod sdist;
 mod wheel;
@@ -42,25 +47,32 @@ pub fn upload_size_note(path: &Path) -> Option<String> {
     })
 }
 
-/// Every problem with the distribution at `path`, one line each, by its file
-/// name: a wheel (`.whl`) or an sdist (`.tar.gz`); anything else is one
-/// problem. Empty means PyPI accepts it and binwheel finds nothing wrong.
-pub fn check_dist(path: &Path) -> Vec<String> {
+/// Every finding for the distribution at `path`, by its file name: a wheel
+/// (`.whl`) or an sdist (`.tar.gz`); anything else is one error. No error
+/// among them means PyPI accepts it and binwheel finds nothing wrong.
+pub fn check_dist(path: &Path) -> Vec<Finding> {
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let lower = file_name.to_ascii_lowercase();
-    if lower.ends_with(".whl") {
+    let mut found = if lower.ends_with(".whl") {
         check_wheel(path)
     } else if lower.ends_with(".tar.gz") {
         sdist::check_sdist(path)
     } else {
-        vec![format!(
-            "{file_name} is not a wheel or an sdist: binwheel check takes wheels (.whl) \
-             and sdists (.tar.gz, the only sdist format PyPI accepts)"
+        vec![Finding::new(
+            finding::NOT_A_DIST,
+            format!(
+                "{file_name} is not a wheel or an sdist: binwheel check takes wheels (.whl) \
+                 and sdists (.tar.gz, the only sdist format PyPI accepts)"
+            ),
         )]
+    };
+    if let Some(note) = upload_size_note(path) {
+        found.push(Finding::new(finding::UPLOAD_SIZE, note));
     }
+    found
 }
 
 #[cfg(test)]

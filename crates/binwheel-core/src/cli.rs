@@ -63,13 +63,23 @@ options:
   --json              one JSON document instead of text
 ";
 
-const CHECK_HELP: &str = "usage: binwheel check DIST...
+const CHECK_HELP: &str = "usage: binwheel check DIST... [options]
 
 Check wheels (.whl) and sdists (.tar.gz) against PyPI's upload rules. Wheels:
-tags true for every binary, RECORD hashes, METADATA, file names. Sdists: the
-file name, one top-level directory and nothing outside it, PKG-INFO (2.2 or
-later), pyproject.toml, no prebuilt binaries. Prints `DIST: ok` or one line
-per problem; exits 1 when any file has a problem.
+tags true for every binary the wheel runs, RECORD hashes, METADATA, file
+names. Sdists: the file name, one top-level directory and nothing outside it,
+PKG-INFO (2.2 or later), pyproject.toml, no prebuilt binaries. Each finding
+has a rule (BW101 tag-glibc-floor) and a severity: error, warning or note
+(docs/check.md lists them). Prints `DIST: ok` or a summary and the findings
+per file; exits 1 only when an error remains. Run in a project, it also
+applies [tool.binwheel.check] (strict, ignore) from ./pyproject.toml.
+
+options:
+  --json              print one JSON document (docs/check.schema.json)
+  --ignore RULE[:GLOB]
+                      drop a rule (id or name), for the files matching GLOB
+                      only if given; repeatable (--ignore BW112:*.exe)
+  --strict            warnings count as errors
 ";
 
 const INIT_HELP: &str = "usage: binwheel init [DIR] [options]        (alias: binwheel new)
@@ -741,26 +751,27 @@ fn inspect(args: &[String]) -> std::result::Result<i32, Usage> {
 }
 
 fn check(args: &[String]) -> std::result::Result<i32, Usage> {
-    let (paths, _) = parse(args, &[], &[])?;
+    let (paths, flags) = parse(args, &["--ignore"], &["--json", "--strict"])?;
     if paths.is_empty() {
         return Err(Usage("check needs at least one wheel or sdist".into()));
     }
-    let mut code = 0;
-    for path in paths {
-        let problems = crate::check::check_dist(Path::new(&path));
-        if problems.is_empty() {
-            println!("{path}: ok");
-        } else {
-            code = 1;
-            for p in problems {
-                println!("{path}: {p}");
-            }
-        }
-        if let Some(note) = crate::check::upload_size_note(Path::new(&path)) {
-            println!("{path}: note: {note}");
-        }
+    let ignore = flags.get("--ignore").cloned().unwrap_or_default();
+    let flag_gate = crate::check::gate::Gate::new(flags.contains_key("--strict"), &ignore)
+        .map_err(|e| Usage(format!("--ignore {e}")))?;
+    let gate = flag_gate;
+    let files: Vec<crate::check::output::Checked> = paths
+        .into_iter()
+        .map(|path| {
+            let gated = gate.apply(crate::check::check_dist(Path::new(&path)));
+            crate::check::output::Checked { path, gated }
+        })
+        .collect();
+    if flags.contains_key("--json") {
+        print!("{}", crate::check::output::json(&files, gate.strict));
+    } else {
+        print!("{}", crate::check::output::text(&files));
     }
-    Ok(code)
+    Ok(i32::from(files.iter().any(|f| f.gated.has_errors())))
 }
 
 fn init(args: &[String]) -> std::result::Result<i32, Usage> {

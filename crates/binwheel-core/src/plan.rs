@@ -9,6 +9,8 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::check::finding::Finding;
+use crate::check::gate::Gate;
 use crate::error::{Error, Result};
 use crate::inspect;
 use crate::locator::{self, LocatedBinary};
@@ -177,7 +179,7 @@ pub fn plan_wheel(
     let located = located(project, target);
     let mut build_dir = BuildDir::default();
     let (mut files, facts) = binaries(project, target, &located, &mut build_dir, reporter)?;
-    let platform_tags = platform_tags(project, target, &facts)?;
+    let platform_tags = platform_tags(project, target, &facts, reporter)?;
     package_files(project, &located, &mut files)?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
 
@@ -257,6 +259,7 @@ fn platform_tags(
     project: &Project,
     target: &ResolvedTarget,
     facts: &[Labelled],
+    reporter: &Reporter,
 ) -> Result<Vec<PlatformTag>> {
     let target_settings: Option<&TargetSettings> = project.settings.target(target.target);
     let mut allow_libraries: Vec<String> = target_settings
@@ -276,7 +279,30 @@ fn platform_tags(
     };
     let pinned = target_settings.and_then(|t| t.tag.as_ref().map(|s| s.value.tags.as_slice()));
     let named: Vec<(&str, &inspect::Facts)> = facts.iter().map(|(n, f)| (n.as_str(), f)).collect();
-    tags::wheel_tags(target.target, &named, pinned, &policy)
+    let tags = tags::wheel_tags(target.target, &named, pinned, &policy)?;
+    let warnings = tags::tag_warnings(&tags, &named, &policy);
+    build_warnings(&project.settings.check_gate(), warnings, reporter)?;
+    Ok(tags)
+}
+
+/// What the build says about warnings of `binwheel check`'s rules (a
+/// Visual C++ runtime import): each reported, unless ignored in
+/// `[tool.binwheel.check]`; with `strict = true` they stop the build.
+fn build_warnings(gate: &Gate, warnings: Vec<Finding>, reporter: &Reporter) -> Result<()> {
+    let gated = gate.apply(warnings);
+    if gated.has_errors() {
+        let lines: Vec<String> = gated.findings.iter().map(Finding::render).collect();
+        return Err(Error::new(format!(
+            "{}\n  help: [tool.binwheel.check] has strict = true, so warnings stop the build; \
+             fix them, or ignore a rule for a file (ignore = [\"{}:GLOB\"])",
+            lines.join("\n"),
+            gated.findings[0].rule.id
+        )));
+    }
+    for w in &gated.findings {
+        reporter.warning(w.render().trim_start_matches(w.severity.as_str()));
+    }
+    Ok(())
 }
 
 /// The package's own files (or a generated `__init__.py`) and the generated

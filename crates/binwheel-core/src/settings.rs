@@ -11,6 +11,7 @@
 use std::collections::BTreeMap;
 use std::ops::Range;
 
+use crate::check::gate::Gate;
 use crate::error::Result;
 use crate::keys::{
     finish, has_url_scheme, is_command_name, is_identifier, is_platform_tag_set, is_sha256,
@@ -45,6 +46,9 @@ pub struct Settings {
     pub sdist_exclude: Vec<Spanned<String>>,
     /// `[tool.binwheel.version]`: where a dynamic version comes from.
     pub version: Option<VersionSource>,
+    /// `[tool.binwheel.check]`: `strict` and `ignore`, for `binwheel check`
+    /// in the project and for the build's warnings.
+    pub check: Gate,
 }
 
 /// One `[[tool.binwheel.binary]]` entry.
@@ -282,7 +286,13 @@ impl Settings {
             sdist_include,
             sdist_exclude,
             version,
+            check: Gate::default(),
         })
+    }
+
+    /// The gate of `[tool.binwheel.check]`.
+    pub fn check_gate(&self) -> Gate {
+        self.check.clone()
     }
 
     /// The configured entry for `target`, if any.
