@@ -137,9 +137,10 @@ fn linux_needs(facts: &Facts, policy: &TagPolicy) -> LinuxNeeds {
             dynamic_musl: false,
         };
     }
-    let loader = match &elf.interpreter {
-        Some(path) => format!("loader {path}"),
-        None => format!("DT_NEEDED {}", elf.needed.join(", ")),
+    let loader = match (&elf.libc_evidence, &elf.interpreter) {
+        (Some(evidence), _) => evidence.clone(),
+        (None, Some(path)) => format!("loader {path}"),
+        (None, None) => format!("DT_NEEDED {}", elf.needed.join(", ")),
     };
     if elf.arm_hard_float == Some(false) {
         let why = "is a soft-float (armel) ARM binary, and manylinux and musllinux \
