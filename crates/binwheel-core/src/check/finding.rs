@@ -97,7 +97,7 @@ rules! {
         "A program the wheel presents as runnable (in `_bin/` or `.data/scripts/`) has no execute bits in the archive, so installers install it unable to run.",
         "Give the file mode 0755 in the archive (binwheel does this for every binary it packs).";
     RUNNABLE_DATA = "BW012" "runnable-data" Note,
-        "An executable for this wheel's platform sits under a `bin/` directory as data (mode 0644): did you mean to make it runnable?",
+        "An executable sits under a `bin/` directory without execute bits, so the wheel ships it as data: did you mean to make it runnable?",
         "Give it mode 0755 (and a console script), or ignore the rule for that file if it is data on purpose.";
     BINARY_DATA = "BW013" "binary-data" Note,
         "Binaries the wheel ships as data (relocatable objects, test data, files for other platforms): not judged against the wheel's tags.",
@@ -236,6 +236,45 @@ pub fn rule_named(text: &str) -> Option<Rule> {
         .iter()
         .copied()
         .find(|r| r.id.eq_ignore_ascii_case(text) || r.name.eq_ignore_ascii_case(text))
+}
+
+/// The families of rules, by the first digit of their number.
+const FAMILIES: [(&str, &str); 8] = [
+    ("BW0", "The file and its binaries"),
+    ("BW1", "Platform tags"),
+    ("BW2", "Linkage"),
+    ("BW3", "Mach-O code signatures"),
+    ("BW4", "SBOMs"),
+    ("BW5", "The wheel archive: names, RECORD, WHEEL"),
+    ("BW6", "Core Metadata"),
+    ("BW7", "sdists"),
+];
+
+/// The rules part of `docs/check.md`: per family, each rule's id, name,
+/// severity, what it finds and how to fix it.
+pub fn rules_markdown() -> String {
+    let mut out = String::new();
+    for (prefix, title) in FAMILIES {
+        let family: Vec<&Rule> = RULES.iter().filter(|r| r.id.starts_with(prefix)).collect();
+        if family.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("### {prefix}xx: {title}\n\n"));
+        out.push_str("| rule | severity | what it finds | how to fix it |\n|---|---|---|---|\n");
+        for r in family {
+            out.push_str(&format!(
+                "| <a id=\"{}\"></a>`{}` `{}` | {} | {} | {} |\n",
+                r.id.to_ascii_lowercase(),
+                r.id,
+                r.name,
+                r.severity.as_str(),
+                r.summary.replace('|', "\\|"),
+                r.fix.replace('|', "\\|")
+            ));
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// One thing `binwheel check` found.
