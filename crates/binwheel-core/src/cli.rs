@@ -758,7 +758,11 @@ fn check(args: &[String]) -> std::result::Result<i32, Usage> {
     let ignore = flags.get("--ignore").cloned().unwrap_or_default();
     let flag_gate = crate::check::gate::Gate::new(flags.contains_key("--strict"), &ignore)
         .map_err(|e| Usage(format!("--ignore {e}")))?;
-    let gate = flag_gate;
+    let console = Console::new(Level::Normal);
+    let Some(project_gate) = report(&console, crate::settings::check_gate(Path::new("."))) else {
+        return Ok(1);
+    };
+    let gate = flag_gate.and(project_gate);
     let files: Vec<crate::check::output::Checked> = paths
         .into_iter()
         .map(|path| {

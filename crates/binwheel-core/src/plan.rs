@@ -504,6 +504,36 @@ fn collect_package(root: &Path, dir: &Path, package: &str, out: &mut Vec<Entry>)
 mod tests {
     use super::*;
 
+    #[test]
+    fn build_warnings_are_reported_ignored_or_fatal_when_strict() {
+        let vc = || {
+            vec![Finding::new(
+                crate::check::finding::TAG_VCRUNTIME,
+                "x.exe needs VCRUNTIME140.dll",
+            )
+            .file("x.exe")
+            .help("link statically")]
+        };
+        let (reporter, captured) = Reporter::capture();
+        build_warnings(&Gate::default(), vc(), &reporter).unwrap();
+        assert_eq!(
+            captured.text(),
+            "binwheel: warning: [BW112 tag-vcruntime] x.exe needs VCRUNTIME140.dll\n  help: link statically\n"
+        );
+        let (reporter, captured) = Reporter::capture();
+        let ignore = Gate::new(true, &["BW112:*.exe".into()]).unwrap();
+        build_warnings(&ignore, vc(), &reporter).unwrap();
+        assert_eq!(captured.text(), "");
+        let strict = Gate::new(true, &[]).unwrap();
+        let err = build_warnings(&strict, vc(), &reporter).unwrap_err();
+        assert!(
+            err.message()
+                .starts_with("error[BW112 tag-vcruntime] x.exe needs"),
+            "{err}"
+        );
+        assert!(err.message().contains("strict = true"), "{err}");
+    }
+
     /// A project around a real executable of this machine: the test binary itself.
     fn host_project(extra: &str) -> (tempfile::TempDir, Project, ResolvedTarget) {
         let dir = tempfile::tempdir().unwrap();

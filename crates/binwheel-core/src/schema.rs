@@ -146,6 +146,7 @@ fn value_schema(value: &Value) -> Json {
             ),
         ]),
         Value::True => Json::object([("type", Json::str("boolean")), ("const", Json::Bool(true))]),
+        Value::Bool => Json::object([("type", Json::str("boolean"))]),
         Value::Integer { min, max } => Json::object([
             ("type", Json::str("integer")),
             ("minimum", Json::Int(*min)),
@@ -528,6 +529,7 @@ fn type_name(value: &Value) -> String {
             .collect::<Vec<_>>()
             .join(" or "),
         Value::True => "`true`".to_string(),
+        Value::Bool => "`true` or `false`".to_string(),
         Value::Integer { min, max } => format!("integer {min}–{max}"),
         Value::List(text) => format!("array of {}", plural(*text)),
         Value::Argv(text) => format!("array of {}, the first a program", plural(*text)),
