@@ -44,7 +44,7 @@ def check(binwheel_cli: Path, wheel: Path) -> list[str]:
         assert proc.stdout.strip().endswith(": ok"), describe(proc)
         return []
     assert proc.returncode == 1, describe(proc)
-    return [line.split(": ", 1)[1] for line in proc.stdout.splitlines()]
+    return [line.split(": ", 1)[-1] for line in proc.stdout.splitlines()]
 
 
 def stage(example: str, which: str, dest: Path, binaries: dict[str, str] | None = None, go_sources: bool = False) -> Path:

@@ -2,11 +2,14 @@
 //! judged on its own.
 //!
 //! [`check_dist`] picks the rules by file name: a `.whl` gets the wheel rules
-//! of `wheel`, a `.tar.gz` the sdist rules of `sdist`; both read Core
-//! Metadata through `metadata`. `zip` is the bounded reader of wheels,
-//! `report` the text and JSON of `binwheel inspect`. This file owns only
-//! the choice and PyPI's upload size note. Nothing here knows configuration:
-//! the rules for binaries come from `inspect` and `tags`.
+//! of `wheel` (its binaries sorted into programs and data by `binaries`), a
+//! `.tar.gz` the sdist rules of `sdist`; both read Core Metadata through
+//! `metadata`, and every rule reports a [`finding::Finding`]. `zip` is the
+//! bounded reader of wheels, `gate` what `--ignore` and `--strict` let
+//! through, `output` check's text and JSON, `report` the text and JSON of
+//! `binwheel inspect`. This file owns only the choice and PyPI's upload
+//! size note. Nothing here knows configuration: the rules for binaries come
+//! from `inspect` and `tags`.
 
 use std::path::Path;
 
