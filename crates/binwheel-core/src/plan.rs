@@ -179,7 +179,7 @@ pub fn plan_wheel(
     let located = located(project, target);
     let mut build_dir = BuildDir::default();
     let (mut files, facts) = binaries(project, target, &located, &mut build_dir, reporter)?;
-    let platform_tags = platform_tags(project, target, &facts, reporter)?;
+    let platform_tags = platform_tags(project, target, &facts, &files, reporter)?;
     package_files(project, &located, &mut files)?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
 
@@ -259,6 +259,7 @@ fn platform_tags(
     project: &Project,
     target: &ResolvedTarget,
     facts: &[Labelled],
+    files: &[Entry],
     reporter: &Reporter,
 ) -> Result<Vec<PlatformTag>> {
     let target_settings: Option<&TargetSettings> = project.settings.target(target.target);
@@ -280,7 +281,21 @@ fn platform_tags(
     let pinned = target_settings.and_then(|t| t.tag.as_ref().map(|s| s.value.tags.as_slice()));
     let named: Vec<(&str, &inspect::Facts)> = facts.iter().map(|(n, f)| (n.as_str(), f)).collect();
     let tags = tags::wheel_tags(target.target, &named, pinned, &policy)?;
-    let warnings = tags::tag_warnings(&tags, &named, &policy);
+    // A finding is about the binary's path in the wheel (what an ignore's
+    // glob matches); `binaries` made `files` and `facts` side by side.
+    let warnings = tags::tag_warnings(&tags, &named, &policy)
+        .into_iter()
+        .map(|mut w| {
+            let archived = facts
+                .iter()
+                .zip(files)
+                .find(|((label, _), _)| w.file.as_deref() == Some(label.as_str()));
+            if let Some((_, entry)) = archived {
+                w.file = Some(entry.path.clone());
+            }
+            w
+        })
+        .collect();
     build_warnings(&project.settings.check_gate(), warnings, reporter)?;
     Ok(tags)
 }

@@ -861,3 +861,44 @@ fn a_freebsd_elf_gets_a_clean_inspect_entry() {
     let found = check_dist(&wheel(dir.path(), MUSL, &[("demo/_bin/hello", elf, EXE)]));
     assert_eq!(ids(&found), ["BW103"]);
 }
+
+#[test]
+fn the_build_warns_on_bw112_and_strict_or_ignore_follow_the_check_table() {
+    use binwheel_core::backend::{build_wheel, Options};
+    use binwheel_core::report::Reporter;
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("project");
+    std::fs::create_dir_all(root.join("bin")).unwrap();
+    std::fs::write(root.join("bin/hello.exe"), pe_importing("VCRUNTIME140.dll")).unwrap();
+    let build = |check: &str| {
+        let pyproject = format!(
+            "[build-system]\nrequires = [\"binwheel\"]\nbuild-backend = \"binwheel\"\n\n\
+             [project]\nname = \"demo\"\nversion = \"1.0\"\n\n[tool.binwheel]\n\
+             [[tool.binwheel.binary]]\nname = \"hello\"\npath = \"bin/hello{{exe}}\"\n{check}"
+        );
+        std::fs::write(root.join("pyproject.toml"), pyproject).unwrap();
+        let (reporter, captured) = Reporter::capture();
+        let options = Options {
+            target: Some("windows-x86_64".into()),
+            source_date_epoch: None,
+            reporter,
+        };
+        let out = dir.path().join("out");
+        let result = build_wheel(&root, &out, &options);
+        (result, captured.text())
+    };
+    let (built, said) = build("");
+    assert_eq!(built.unwrap(), "demo-1.0-py3-none-win_amd64.whl");
+    assert!(
+        said.contains("binwheel: warning: [BW112 tag-vcruntime] demo/_bin/hello.exe: hello (bin"),
+        "{said}"
+    );
+    let (built, said) = build("[tool.binwheel.check]\nstrict = true\nignore = [\"BW112:*.exe\"]\n");
+    assert!(built.is_ok() && !said.contains("BW112"), "{said}");
+    let (built, _) = build("[tool.binwheel.check]\nstrict = true\n");
+    let err = built.unwrap_err();
+    assert!(
+        err.message().contains("error[BW112 tag-vcruntime]"),
+        "{err}"
+    );
+}
