@@ -107,9 +107,11 @@ impl Gate {
         self
     }
 
+    /// The findings the ignores leave, warnings raised when strict, errors
+    /// first (in their order), then warnings, then notes.
     pub fn apply(&self, findings: Vec<Finding>) -> Gated {
         let total = findings.len();
-        let findings: Vec<Finding> = findings
+        let mut findings: Vec<Finding> = findings
             .into_iter()
             .filter(|f| !self.ignore.iter().any(|i| i.covers(f)))
             .map(|mut f| {
@@ -119,6 +121,7 @@ impl Gate {
                 f
             })
             .collect();
+        findings.sort_by_key(|f| f.severity);
         Gated {
             ignored: total - findings.len(),
             findings,
@@ -152,8 +155,8 @@ mod tests {
         assert_eq!(
             ids(&gated),
             [
-                ("BW112", Severity::Warning),
                 ("BW101", Severity::Error),
+                ("BW112", Severity::Warning),
                 ("BW002", Severity::Note)
             ]
         );
