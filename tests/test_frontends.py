@@ -301,6 +301,8 @@ def test_byte_identical_rebuilds(tools, make_example, tmp_path):
     assert first.name == second.name == third.name
     assert first.read_bytes() == second.read_bytes(), "two builds of the same tree differ"
     assert first.read_bytes() == third.read_bytes(), "the build depends on where the project is"
+    with zipfile.ZipFile(first) as zf:  # the SBOM (docs/sbom.md) is part of those bytes
+        assert "hello_server-0.1.0.dist-info/sboms/hello.cdx.json" in zf.namelist()
 
 
 def zip_times(wheel: Path) -> set:

@@ -66,7 +66,11 @@ impl Options {
 pub fn plan(source_dir: &Path, options: &Options) -> Result<(Project, WheelPlan)> {
     let project = Project::load(source_dir)?;
     let target = project.resolve_target(options.target.as_deref())?;
-    let plan = plan::plan_wheel(&project, &target, &options.reporter)?;
+    let sbom_epoch = match options.source_date_epoch.as_deref().map(str::trim) {
+        None | Some("") => None,
+        raw => Some(write::timestamp(raw)?),
+    };
+    let plan = plan::plan_wheel(&project, &target, sbom_epoch, &options.reporter)?;
     Ok((project, plan))
 }
 

@@ -7,7 +7,8 @@
 //! `metadata`, and every rule reports a [`finding::Finding`]. `zip` is the
 //! bounded reader of wheels, `gate` what `--ignore` and `--strict` let
 //! through, `output` check's text and JSON, `report` the text and JSON of
-//! `binwheel inspect`. This file owns only the choice and PyPI's upload
+//! `binwheel inspect`, `signature` the Mach-O code signature rules (which
+//! the build applies too) and `sbom` the SBOM rules. This file owns only the choice and PyPI's upload
 //! size note. Nothing here knows configuration: the rules for binaries come
 //! from `inspect` and `tags`.
 
@@ -21,7 +22,9 @@ pub mod gate;
 mod metadata;
 pub mod output;
 mod report;
+mod sbom;
 mod sdist;
+pub mod signature;
 mod wheel;
 mod zip;
 

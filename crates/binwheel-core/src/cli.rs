@@ -27,7 +27,8 @@ commands:
                       in parallel; --sdist: the sdist too; --list: print the planned files
   inspect FILE... [--json]
                       print what binwheel reads from executables and wheels and the tags it derives
-  check DIST...       validate wheels and sdists against PyPI's upload rules and what they hold
+  check DIST|DIR...   validate wheels and sdists against PyPI's upload rules and what they hold,
+                      or a project's pyproject.toml
   init [DIR] [--kind KIND] [--force] [--dry-run]
                       write a pyproject.toml for an existing Go, Cargo or prebuilt project
                       (alias: new)
@@ -63,7 +64,7 @@ options:
   --json              one JSON document instead of text
 ";
 
-const CHECK_HELP: &str = "usage: binwheel check DIST... [options]
+const CHECK_HELP: &str = "usage: binwheel check DIST|DIR... [options]
 
 Check wheels (.whl) and sdists (.tar.gz) against PyPI's upload rules. Wheels:
 tags true for every binary the wheel runs, RECORD hashes, METADATA, file
@@ -80,6 +81,10 @@ options:
                       drop a rule (id or name), for the files matching GLOB
                       only if given; repeatable (--ignore BW112:*.exe)
   --strict            warnings count as errors
+
+A project directory (DIR) gets its pyproject.toml read as a build reads it:
+`DIR: ok`, or every configuration problem printed as a build prints it, and
+exit code 1.
 ";
 
 const INIT_HELP: &str = "usage: binwheel init [DIR] [options]        (alias: binwheel new)
@@ -753,7 +758,9 @@ fn inspect(args: &[String]) -> std::result::Result<i32, Usage> {
 fn check(args: &[String]) -> std::result::Result<i32, Usage> {
     let (paths, flags) = parse(args, &["--ignore"], &["--json", "--strict"])?;
     if paths.is_empty() {
-        return Err(Usage("check needs at least one wheel or sdist".into()));
+        return Err(Usage(
+            "check needs at least one wheel, sdist or project directory".into(),
+        ));
     }
     let ignore = flags.get("--ignore").cloned().unwrap_or_default();
     let flag_gate = crate::check::gate::Gate::new(flags.contains_key("--strict"), &ignore)
@@ -763,6 +770,12 @@ fn check(args: &[String]) -> std::result::Result<i32, Usage> {
         return Ok(1);
     };
     let gate = flag_gate.and(project_gate);
+    let mut code = 0;
+    let (dirs, paths): (Vec<String>, Vec<String>) =
+        paths.into_iter().partition(|p| Path::new(p).is_dir());
+    for dir in &dirs {
+        code = code.max(check_project(dir));
+    }
     let files: Vec<crate::check::output::Checked> = paths
         .into_iter()
         .map(|path| {
@@ -770,12 +783,28 @@ fn check(args: &[String]) -> std::result::Result<i32, Usage> {
             crate::check::output::Checked { path, gated }
         })
         .collect();
+    if files.is_empty() {
+        return Ok(code);
+    }
     if flags.contains_key("--json") {
         print!("{}", crate::check::output::json(&files, gate.strict));
     } else {
         print!("{}", crate::check::output::text(&files));
     }
-    Ok(i32::from(files.iter().any(|f| f.gated.has_errors())))
+    Ok(code.max(i32::from(files.iter().any(|f| f.gated.has_errors()))))
+}
+
+/// `binwheel check DIR`: the project's configuration, read as a build
+/// reads it, its problems printed as a build prints them.
+fn check_project(dir: &str) -> i32 {
+    let console = Console::new(Level::Normal);
+    match report(&console, crate::project::Project::load(Path::new(dir))) {
+        Some(_) => {
+            println!("{dir}: ok");
+            0
+        }
+        None => 1,
+    }
 }
 
 fn init(args: &[String]) -> std::result::Result<i32, Usage> {

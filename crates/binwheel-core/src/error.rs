@@ -158,6 +158,23 @@ impl fmt::Display for Error {
 
 impl std::error::Error for Error {}
 
+/// Every value, or one error holding every problem (not only the first).
+pub fn all<T>(results: impl IntoIterator<Item = Result<T>>) -> Result<Vec<T>> {
+    let mut values = Vec::new();
+    let mut errors = Vec::new();
+    for result in results {
+        match result {
+            Ok(v) => values.push(v),
+            Err(e) => errors.push(e),
+        }
+    }
+    if errors.is_empty() {
+        Ok(values)
+    } else {
+        Err(Error::many(errors))
+    }
+}
+
 /// 1-based line and column (in bytes) of byte `offset`, and that line's text.
 fn locate(text: &str, offset: usize) -> (usize, usize, String) {
     let offset = floor_char_boundary(text, offset);
@@ -183,17 +200,28 @@ fn display_width(s: &str) -> usize {
         .sum::<usize>()
 }
 
-/// "did you mean `x`?" for the closest of `candidates` to `got`, if close enough.
+/// "did you mean `x`?" for the closest of `candidates` to `got`, if close
+/// enough: alike by Jaro-Winkler (shared prefixes: `pakage`), or a few
+/// edits away counting a swap of neighbours as one (`MTI` for `MIT`,
+/// `amr64` for `arm64`), case aside. The fewest edits win, then the
+/// likeness.
 pub fn did_you_mean<'a>(
     got: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
+    let lower_got = got.to_lowercase();
+    let max_edits = (got.chars().count() / 4).max(1);
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(got, c), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
-        .map(|(_, c)| c)
+        .filter(|c| *c != got)
+        .filter_map(|c| {
+            let lower = c.to_lowercase();
+            let edits = strsim::osa_distance(&lower_got, &lower);
+            let alike = strsim::jaro_winkler(&lower_got, &lower);
+            (alike > 0.8 || edits <= max_edits).then_some((edits, alike, c))
+        })
+        .min_by(|a, b| a.0.cmp(&b.0).then(b.1.total_cmp(&a.1)))
+        .map(|(_, _, c)| c)
 }
 
 #[cfg(test)]
@@ -226,5 +254,16 @@ mod tests {
     fn suggests_close_names() {
         assert_eq!(did_you_mean("nmae", ["name", "path"]), Some("name"));
         assert_eq!(did_you_mean("zzz", ["name", "path"]), None);
+        // A swap of neighbours is one edit, whatever the case.
+        assert_eq!(did_you_mean("MTI", ["MIT", "NTP", "ISC"]), Some("MIT"));
+        assert_eq!(did_you_mean("amr64", ["amd64", "arm64"]), Some("arm64"));
+        assert_eq!(did_you_mean("amd65", ["amd64", "arm64"]), Some("amd64"));
+        assert_eq!(
+            did_you_mean("script", ["package", "scripts"]),
+            Some("scripts")
+        );
+        // The same word is no suggestion; the same word in another case is.
+        assert_eq!(did_you_mean("name", ["name"]), None);
+        assert_eq!(did_you_mean("Target", ["target"]), Some("target"));
     }
 }

@@ -139,6 +139,8 @@ pub enum Absent {
     Str(&'static str),
     /// An empty array.
     EmptyList,
+    /// This boolean.
+    Bool(bool),
 }
 
 /// A rule between the keys of one section.

@@ -22,6 +22,7 @@ pub mod plan;
 pub mod project;
 pub mod relpath;
 pub mod report;
+pub mod sbom;
 pub mod schema;
 pub mod sdist;
 pub mod settings;

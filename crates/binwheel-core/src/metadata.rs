@@ -566,29 +566,26 @@ fn read_keywords(project: &Table<'_>) -> Result<Vec<String>> {
         return Ok(Vec::new());
     };
     let file = project.file();
-    list.into_iter()
-        .enumerate()
-        .map(|(i, keyword)| {
-            let problem = if keyword.value.trim().is_empty() {
-                Some("is empty".to_string())
-            } else if keyword.value.contains(',') {
-                Some("must not contain a comma (Core Metadata joins keywords with commas)".into())
-            } else {
-                not_one_line(&keyword.value)
-            };
-            match problem {
-                Some(problem) => Err(file.error(
-                    keyword.span,
-                    format!("`project.keywords[{i}]` {problem}"),
-                    Some(
-                        "write each keyword as its own string, e.g. keywords = [\"cli\", \"http\"]"
-                            .into(),
-                    ),
-                )),
-                None => Ok(keyword.value),
-            }
-        })
-        .collect()
+    crate::error::all(list.into_iter().enumerate().map(|(i, keyword)| {
+        let problem = if keyword.value.trim().is_empty() {
+            Some("is empty".to_string())
+        } else if keyword.value.contains(',') {
+            Some("must not contain a comma (Core Metadata joins keywords with commas)".into())
+        } else {
+            not_one_line(&keyword.value)
+        };
+        match problem {
+            Some(problem) => Err(file.error(
+                keyword.span,
+                format!("`project.keywords[{i}]` {problem}"),
+                Some(
+                    "write each keyword as its own string, e.g. keywords = [\"cli\", \"http\"]"
+                        .into(),
+                ),
+            )),
+            None => Ok(keyword.value),
+        }
+    }))
 }
 
 fn read_classifiers(project: &Table<'_>) -> Result<Vec<Spanned<String>>> {

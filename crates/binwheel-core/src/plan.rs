@@ -10,12 +10,15 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use crate::check::finding::Finding;
+use crate::check::finding::Severity;
 use crate::check::gate::Gate;
+use crate::check::signature::signature_findings;
 use crate::error::{Error, Result};
 use crate::inspect;
 use crate::locator::{self, LocatedBinary};
 use crate::project::{PackageSource, Project};
 use crate::report::Reporter;
+use crate::sbom;
 use crate::settings::{BinarySettings, Install, TargetSettings};
 use crate::source::{self, BuildDir};
 use crate::tags::{self, PlatformTag, TagPolicy};
@@ -170,22 +173,29 @@ fn scripts_cannot_load_libraries(
     }
 }
 
-/// Plan the wheel for one target, downloading or building binaries that have no prebuilt file.
+/// Plan the wheel for one target, downloading or building binaries that have
+/// no prebuilt file. `sbom_epoch` (`SOURCE_DATE_EPOCH`) is the only time an
+/// SBOM may carry.
 pub fn plan_wheel(
     project: &Project,
     target: &ResolvedTarget,
+    sbom_epoch: Option<i64>,
     reporter: &Reporter,
 ) -> Result<WheelPlan> {
     let located = located(project, target);
     let mut build_dir = BuildDir::default();
     let (mut files, facts) = binaries(project, target, &located, &mut build_dir, reporter)?;
     let platform_tags = platform_tags(project, target, &facts, &files, reporter)?;
+    // `binaries` put one entry per configured binary first, in order.
+    let shipped = &files[..project.settings.binaries.len()];
+    let sboms = binary_sboms(project, target, shipped, sbom_epoch, reporter)?;
     package_files(project, &located, &mut files)?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
 
     let dist_name = project.metadata.dist_name();
     let version = project.metadata.version_string();
     let mut dist_info = plan_dist_info(project, target)?;
+    dist_info.extend(sboms);
     dist_info.push(Entry::bytes(
         format!("{}/WHEEL", dist_info_dir(&dist_name, &version)),
         wheel_file(&platform_tags),
@@ -223,6 +233,7 @@ fn binaries(
         let path = source::binary_file(project, b, target, &loc.file_name, build_dir, reporter)?;
         let label = format!("{} ({})", b.name.value, project.shown(&path));
         let binary_facts = inspect::inspect_file(&path)?;
+        refuse_bad_signature(&label, &project.shown(&path), &binary_facts)?;
         if b.install == Install::Scripts {
             scripts_cannot_load_libraries(project, b, &binary_facts)?;
         }
@@ -243,7 +254,9 @@ fn binaries(
     for lib in &project.settings.libraries {
         let path = source::library_file(project, lib, target)?;
         let label = format!("{} ({})", lib.name.value, project.shown(&path));
-        facts.push((label, inspect::inspect_file(&path)?));
+        let lib_facts = inspect::inspect_file(&path)?;
+        refuse_bad_signature(&label, &project.shown(&path), &lib_facts)?;
+        facts.push((label, lib_facts));
         files.push(Entry::file(
             format!("{package}/_bin/{}", lib.name.value),
             path,
@@ -251,6 +264,29 @@ fn binaries(
         ));
     }
     Ok((files, facts))
+}
+
+/// The signature rule of `binwheel check` (BW301, BW302) at build time: no
+/// wheel ships a Mach-O that macOS kills at launch.
+fn refuse_bad_signature(label: &str, shown: &str, facts: &inspect::Facts) -> Result<()> {
+    let errors: Vec<String> = signature_findings(shown, facts)
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| {
+            format!(
+                "{label}: {} [{} {}]\n  help: {}",
+                f.message,
+                f.rule.id,
+                f.rule.name,
+                f.help.as_deref().unwrap_or(f.rule.fix)
+            )
+        })
+        .collect();
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(Error::new(errors.join("\n")))
+    }
 }
 
 /// The wheel's platform tags: from the facts, under the target's settings
@@ -353,6 +389,183 @@ fn package_files(
         }
     }
     Ok(())
+}
+
+/// `.dist-info/sboms/<binary>.cdx.json` for each shipped binary whose
+/// compiler embedded its modules or crates, after checking the Go build
+/// settings against the target (a second witness beside the header facts)
+/// and the main module's version against the wheel's.
+fn binary_sboms(
+    project: &Project,
+    target: &ResolvedTarget,
+    shipped: &[Entry],
+    epoch: Option<i64>,
+    reporter: &Reporter,
+) -> Result<Vec<Entry>> {
+    let dir = dist_info_dir(
+        &project.metadata.dist_name(),
+        &project.metadata.version_string(),
+    );
+    let mut out = Vec::new();
+    for (b, entry) in project.settings.binaries.iter().zip(shipped) {
+        let crate::write::Source::File(path) = &entry.source else {
+            continue;
+        };
+        let embedded = inspect::embedded_file(path)?;
+        let label = format!("binary {:?} ({})", b.name.value, project.shown(path));
+        for problem in embedded.iter().flat_map(|e| &e.problems) {
+            reporter.warning(&format!(
+                "{label}: {problem}; its SBOM leaves that part out"
+            ));
+        }
+        for slice in &embedded {
+            if let Some(go) = &slice.go {
+                go_matches_target(project, target, b, &label, slice.slice.as_deref(), go)?;
+                go_version_note(project, &label, go, reporter);
+            }
+        }
+        if !(project.settings.sbom && b.sbom) {
+            continue;
+        }
+        let sha256 = sha256_file(path)?;
+        let binary = sbom::Binary {
+            name: &b.name.value,
+            archive_path: &entry.path,
+            sha256: &sha256,
+        };
+        if let Some(text) = sbom::cyclonedx(&binary, &embedded, epoch) {
+            out.push(Entry::bytes(
+                format!("{dir}/sboms/{}.cdx.json", b.name.value),
+                text,
+            ));
+        }
+    }
+    user_sboms(project, &dir, &mut out)?;
+    Ok(out)
+}
+
+/// `sbom-files`: copied into `.dist-info/sboms/` under their own names.
+fn user_sboms(project: &Project, dir: &str, out: &mut Vec<Entry>) -> Result<()> {
+    for file in &project.settings.sbom_files {
+        let path = project.root.join(&file.value);
+        let name = file.value.rsplit(['/', '\\']).next().unwrap_or_default();
+        let archive_path = format!("{dir}/sboms/{name}");
+        let problem = if !path.is_file() {
+            Some((
+                format!("`sbom-files`: {} is not a file", file.value),
+                "write the path of an SBOM document relative to pyproject.toml, or remove the entry",
+            ))
+        } else if out.iter().any(|e| e.path == archive_path) {
+            Some((
+                format!(
+                    "`sbom-files`: {name} has the name of the SBOM binwheel writes for a binary"
+                ),
+                "rename the file, or set sbom = false on that binary to ship yours instead",
+            ))
+        } else {
+            None
+        };
+        if let Some((message, help)) = problem {
+            return Err(project
+                .pyproject
+                .error(file.span.clone(), message, Some(help.into())));
+        }
+        project.check_inside(&path)?;
+        out.push(Entry::file(archive_path, path, false));
+    }
+    Ok(())
+}
+
+/// GOOS and GOARCH from the Go build info must name the target's OS and
+/// architecture (for a universal2 binary, each slice's own).
+fn go_matches_target(
+    project: &Project,
+    target: &ResolvedTarget,
+    b: &BinarySettings,
+    label: &str,
+    slice: Option<&str>,
+    go: &inspect::gobuildinfo::GoBuildInfo,
+) -> Result<()> {
+    let t = target.target;
+    let want_arch = match slice {
+        Some("x86_64") => Some("amd64"),
+        Some("arm64") => Some("arm64"),
+        _ => t.arch.goarch(),
+    };
+    let (goos, goarch) = (go.setting("GOOS"), go.setting("GOARCH"));
+    let os_ok = goos.is_none_or(|g| g == t.os.goos());
+    let arch_ok = goarch.is_none_or(|g| want_arch.is_none_or(|w| w == g));
+    if os_ok && arch_ok {
+        return Ok(());
+    }
+    Err(project.pyproject.error(
+        b.name.span.clone(),
+        format!(
+            "{label}: its Go build info says GOOS={} GOARCH={}, but the target is {}",
+            goos.unwrap_or("?"),
+            goarch.unwrap_or("?"),
+            target.key
+        ),
+        Some(format!(
+            "build it with GOOS={} GOARCH={} (the {{goos}} and {{goarch}} placeholders give them              per target), or point `path` at the binary built for {}",
+            t.os.goos(),
+            want_arch.unwrap_or("?"),
+            target.key
+        )),
+    ))
+}
+
+/// A warning when the main module has a real version (a tag, not `(devel)`
+/// or a pseudo-version) that differs from the wheel's.
+fn go_version_note(
+    project: &Project,
+    label: &str,
+    go: &inspect::gobuildinfo::GoBuildInfo,
+    reporter: &Reporter,
+) {
+    let Some(main) = &go.main else { return };
+    let Some(tag) = main.version.strip_prefix('v') else {
+        return;
+    };
+    let pseudo =
+        regex::Regex::new(r"(^|[-.])(0\.)?\d{14}-[0-9a-f]{12}").is_ok_and(|re| re.is_match(tag));
+    if pseudo || tag.contains("+dirty") {
+        return;
+    }
+    let wheel = project.metadata.version_string();
+    let same = match tag.parse::<pep440_rs::Version>() {
+        Ok(v) => v == project.metadata.version,
+        Err(_) => tag == wheel,
+    };
+    if !same {
+        reporter.warning(&format!(
+            "{label}: its Go main module {} is version {}, but the wheel's version is {wheel};              check that this is the binary of this release",
+            main.path, main.version
+        ));
+    }
+}
+
+/// Hex SHA-256 of a file, streamed.
+fn sha256_file(path: &Path) -> Result<String> {
+    use sha2::Digest;
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).map_err(|e| Error::io("cannot open", path, e))?;
+    let mut hasher = sha2::Sha256::new();
+    let mut buf = vec![0u8; 1 << 16];
+    loop {
+        let n = file
+            .read(&mut buf)
+            .map_err(|e| Error::io("cannot read", path, e))?;
+        if n == 0 {
+            break;
+        }
+        hasher.update(&buf[..n]);
+    }
+    Ok(hasher
+        .finalize()
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect())
 }
 
 /// Turn a wheel plan into a PEP 660 editable one.
@@ -583,7 +796,7 @@ mod tests {
     #[test]
     fn package_layout_puts_the_binary_in_bin() {
         let (_dir, project, target) = host_project("script = \"xt\"\n");
-        let plan = plan_wheel(&project, &target, &Reporter::capture().0).unwrap();
+        let plan = plan_wheel(&project, &target, None, &Reporter::capture().0).unwrap();
         let exe = target.target.exe_suffix();
         let bin = format!("x_tool/_bin/x{exe}");
         assert!(paths(&plan).contains(&bin.as_str()), "{:?}", paths(&plan));
@@ -595,7 +808,7 @@ mod tests {
     #[test]
     fn scripts_layout_puts_the_binary_in_data_scripts() {
         let (_dir, project, target) = host_project("install = \"scripts\"\n");
-        let plan = plan_wheel(&project, &target, &Reporter::capture().0).unwrap();
+        let plan = plan_wheel(&project, &target, None, &Reporter::capture().0).unwrap();
         let exe = target.target.exe_suffix();
         let script = format!("x_tool-1.0.data/scripts/x{exe}");
         assert!(
@@ -621,13 +834,13 @@ mod tests {
             + "[[tool.binwheel.library]]\nname = \"libx.so\"\npath = \"bin/{target}/libx.so\"\n";
         std::fs::write(dir.path().join("pyproject.toml"), text).unwrap();
         let project = Project::load(dir.path()).unwrap();
-        let plan = plan_wheel(&project, &target, &Reporter::capture().0).unwrap();
+        let plan = plan_wheel(&project, &target, None, &Reporter::capture().0).unwrap();
         assert!(plan
             .files
             .iter()
             .any(|e| e.path == "x_tool/_bin/libx.so" && e.executable));
         std::fs::remove_file(dir.path().join("bin").join(&host).join("libx.so")).unwrap();
-        let err = plan_wheel(&project, &target, &Reporter::capture().0).unwrap_err();
+        let err = plan_wheel(&project, &target, None, &Reporter::capture().0).unwrap_err();
         assert!(
             err.message().contains("library \"libx.so\" for target"),
             "{err}"
@@ -653,7 +866,7 @@ mod tests {
                 );
             std::fs::write(dir.path().join("pyproject.toml"), text).unwrap();
             let project = Project::load(dir.path()).unwrap();
-            let result = plan_wheel(&project, &target, &Reporter::capture().0);
+            let result = plan_wheel(&project, &target, None, &Reporter::capture().0);
             assert_eq!(result.is_ok(), ok, "install = {install}");
             if let Err(err) = result {
                 let msg = err.message();
@@ -679,7 +892,7 @@ mod tests {
         let (dir, project, target) = host_project(&extra);
         let prebuilt = dir.path().join("bin").join(target.target.name()).join("x");
         std::fs::remove_file(&prebuilt).unwrap();
-        let plan = plan_wheel(&project, &target, &Reporter::capture().0).unwrap();
+        let plan = plan_wheel(&project, &target, None, &Reporter::capture().0).unwrap();
         assert!(
             prebuilt.is_file(),
             "the command should have made {}",
@@ -690,7 +903,7 @@ mod tests {
 
         let (dir, project, target) = host_project("build = [\"true\"]\n");
         std::fs::remove_file(dir.path().join("bin").join(target.target.name()).join("x")).unwrap();
-        let err = plan_wheel(&project, &target, &Reporter::capture().0).unwrap_err();
+        let err = plan_wheel(&project, &target, None, &Reporter::capture().0).unwrap_err();
         assert!(
             err.message().contains("left no file at its `path`"),
             "{err}"
@@ -706,5 +919,177 @@ mod tests {
                 crate::VERSION
             )
         );
+    }
+
+    /// A project shipping the Go fixture with two dependency modules for linux-x86_64.
+    fn go_project(
+        root_extra: &str,
+        binary_extra: &str,
+    ) -> (tempfile::TempDir, Project, ResolvedTarget) {
+        let dir = tempfile::tempdir().unwrap();
+        let fixture = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures/bin/go-deps-linux-amd64");
+        std::fs::create_dir_all(dir.path().join("bin")).unwrap();
+        std::fs::copy(fixture, dir.path().join("bin/app")).unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            format!(
+                "[project]\nname = \"deps-app\"\nversion = \"1.0\"\n[tool.binwheel]\n{root_extra}\n\
+                 [[tool.binwheel.binary]]\nname = \"app\"\npath = \"bin/app\"\n{binary_extra}\n\
+                 [tool.binwheel.targets]\nlinux-x86_64 = {{}}\n"
+            ),
+        )
+        .unwrap();
+        let project = Project::load(dir.path()).unwrap();
+        let target = project.resolve_target(Some("linux-x86_64")).unwrap();
+        (dir, project, target)
+    }
+
+    fn sbom_text(plan: &WheelPlan, name: &str) -> Option<String> {
+        let path = format!("{}/sboms/{name}", plan.dist_info_dir());
+        plan.dist_info
+            .iter()
+            .find(|e| e.path == path)
+            .map(|e| match &e.source {
+                crate::write::Source::Bytes(b) => String::from_utf8(b.clone()).unwrap(),
+                crate::write::Source::File(p) => std::fs::read_to_string(p).unwrap(),
+            })
+    }
+
+    #[test]
+    fn a_go_binary_gets_an_sbom_of_its_modules() {
+        let (_dir, project, target) = go_project("", "");
+        let (reporter, captured) = Reporter::capture();
+        let plan = plan_wheel(&project, &target, Some(1_700_000_000), &reporter).unwrap();
+        let text = sbom_text(&plan, "app.cdx.json").expect("an SBOM");
+        let doc = crate::json::parse(&text).unwrap();
+        let crate::json::Json::Array(components) = doc.get("components").unwrap() else {
+            panic!("{text}")
+        };
+        let names: Vec<&str> = components
+            .iter()
+            .filter_map(|c| c.get("name")?.as_str())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "stdlib",
+                "binwheel.invalid/depsapp",
+                "binwheel.invalid/answer",
+                "binwheel.invalid/greet"
+            ]
+        );
+        assert!(text.contains("\"timestamp\": \"2023-11-14T22:13:20Z\""));
+        assert!(text.contains("\"binwheel:path\""), "{text}");
+        // "(devel)" is not a release version: no warning.
+        assert_eq!(captured.text(), "");
+    }
+
+    #[test]
+    fn sbom_false_turns_it_off() {
+        for (root, binary) in [("sbom = false", ""), ("", "sbom = false")] {
+            let (_dir, project, target) = go_project(root, binary);
+            let plan = plan_wheel(&project, &target, None, &Reporter::capture().0).unwrap();
+            assert_eq!(sbom_text(&plan, "app.cdx.json"), None, "{root}{binary}");
+        }
+    }
+
+    #[test]
+    fn sbom_files_are_copied_and_must_exist() {
+        let (dir, project, target) = go_project("sbom-files = [\"meta/vendor.spdx.json\"]", "");
+        let err = plan_wheel(&project, &target, None, &Reporter::capture().0).unwrap_err();
+        let msg = err.message();
+        assert!(
+            msg.contains("`sbom-files`: meta/vendor.spdx.json is not a file")
+                && msg.contains("pyproject.toml:5:"),
+            "{msg}"
+        );
+        std::fs::create_dir_all(dir.path().join("meta")).unwrap();
+        std::fs::write(dir.path().join("meta/vendor.spdx.json"), "{}").unwrap();
+        let plan = plan_wheel(&project, &target, None, &Reporter::capture().0).unwrap();
+        assert_eq!(sbom_text(&plan, "vendor.spdx.json").as_deref(), Some("{}"));
+        assert!(sbom_text(&plan, "app.cdx.json").is_some());
+        // A file named like the generated SBOM is refused.
+        let (dir, project, target) = go_project("sbom-files = [\"app.cdx.json\"]", "");
+        std::fs::write(dir.path().join("app.cdx.json"), "{}").unwrap();
+        let msg = plan_wheel(&project, &target, None, &Reporter::capture().0)
+            .unwrap_err()
+            .message()
+            .to_string();
+        assert!(
+            msg.contains("has the name of the SBOM binwheel writes"),
+            "{msg}"
+        );
+    }
+
+    fn go_info(settings: &[(&str, &str)], version: &str) -> inspect::gobuildinfo::GoBuildInfo {
+        inspect::gobuildinfo::GoBuildInfo {
+            go_version: "go1.22.5".into(),
+            main: Some(inspect::gobuildinfo::GoModule {
+                path: "example.com/app".into(),
+                version: version.into(),
+                ..Default::default()
+            }),
+            settings: settings
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn go_build_settings_must_name_the_target() {
+        let (_dir, project, target) = go_project("", "");
+        let b = &project.settings.binaries[0];
+        let ok = go_info(&[("GOOS", "linux"), ("GOARCH", "amd64")], "");
+        assert!(go_matches_target(&project, &target, b, "binary \"app\"", None, &ok).is_ok());
+        let bad = go_info(&[("GOOS", "android"), ("GOARCH", "amd64")], "");
+        let msg = go_matches_target(&project, &target, b, "binary \"app\"", None, &bad)
+            .unwrap_err()
+            .message()
+            .to_string();
+        assert!(
+            msg.contains("binary \"app\": its Go build info says GOOS=android GOARCH=amd64, but the target is linux-x86_64")
+                && msg.contains("help: build it with GOOS=linux GOARCH=amd64"),
+            "{msg}"
+        );
+        // A universal2 binary's slices are judged by their own CPU.
+        let arm = go_info(&[("GOOS", "darwin"), ("GOARCH", "arm64")], "");
+        let mac = Project::load(_dir.path())
+            .unwrap()
+            .settings
+            .resolve(crate::target::Target::parse("macos-universal2").unwrap());
+        assert!(go_matches_target(&project, &mac, b, "x", Some("arm64"), &arm).is_ok());
+        assert!(go_matches_target(&project, &mac, b, "x", Some("x86_64"), &arm).is_err());
+    }
+
+    #[test]
+    fn a_tagged_module_version_unlike_the_wheels_is_a_warning() {
+        let (_dir, project, _) = go_project("", "");
+        for (version, warned) in [
+            ("v2.0.0", true),
+            ("v1.0.0", false),
+            ("v1.0", false),
+            ("(devel)", false),
+            ("v0.0.0-20240101120000-abcdefabcdef", false),
+            ("v1.0.1-0.20240101120000-abcdefabcdef+dirty", false),
+        ] {
+            let (reporter, captured) = Reporter::capture();
+            go_version_note(
+                &project,
+                "binary \"app\"",
+                &go_info(&[], version),
+                &reporter,
+            );
+            let text = captured.text();
+            assert_eq!(!text.is_empty(), warned, "{version}: {text}");
+            if warned {
+                assert!(
+                    text.contains("is version v2.0.0, but the wheel's version is 1.0"),
+                    "{text}"
+                );
+            }
+        }
     }
 }

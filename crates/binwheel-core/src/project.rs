@@ -90,6 +90,7 @@ impl Project {
         let (Some(settings), Some(metadata)) = (settings, metadata) else {
             return pyproject.conclude(Err(Error::recorded()));
         };
+        pyproject.conclude(Ok(()))?;
         let (package, package_source) = find_package(root, &pyproject, &metadata, &settings)?;
         Ok(Project {
             root: root.to_path_buf(),
@@ -117,8 +118,11 @@ impl Project {
         };
         let target = match requested {
             Some(name) => Target::parse(name).ok_or_else(|| {
+                let close = Target::suggest(name)
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
                 Error::new(format!(
-                    "unknown target {name:?}\n  help: targets are <os>-<arch> such as linux-x86_64, linux-aarch64, macos-arm64, windows-x86_64 (Go and Rust spellings work too); configured in {}: {}",
+                    "unknown target {name:?}\n  help: {close}targets are <os>-<arch> such as linux-x86_64, linux-aarch64, macos-arm64, windows-x86_64 (Go and Rust spellings work too); configured in {}: {}",
                     self.pyproject.display,
                     configured_list()
                 ))
@@ -307,6 +311,49 @@ fn find_package(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_unknown_requested_target_gets_a_suggestion() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join(PYPROJECT),
+            "[project]\nname = \"a\"\nversion = \"1\"\n[[tool.binwheel.binary]]\nname = \"a\"\npath = \"bin/{target}/a\"\n",
+        )
+        .unwrap();
+        let project = Project::load(dir.path()).unwrap();
+        let err = project.resolve_target(Some("linux/amd46")).unwrap_err();
+        assert!(
+            err.message()
+                .contains("help: did you mean `linux/amd64`? targets are <os>-<arch>"),
+            "{err}"
+        );
+    }
+
+    /// docs/configuration.md shows what its seven-mistake example prints;
+    /// this keeps the page true (tests/test_config_errors.py shows it
+    /// through pip and `binwheel check`).
+    #[test]
+    fn the_documented_mistakes_are_reported_as_documented() {
+        let page = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/configuration.md");
+        let page = std::fs::read_to_string(page).unwrap();
+        let section = page
+            .split("## Mistakes: all of them in one run\n")
+            .nth(1)
+            .expect("the mistakes section");
+        let block = |fence: &str| {
+            let start = section.find(fence).expect(fence) + fence.len();
+            section[start..].split("```").next().unwrap().to_string()
+        };
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join(PYPROJECT), block("```toml\n")).unwrap();
+        let err = Project::load(dir.path()).err().expect("seven mistakes");
+        assert_eq!(err.count(), 7, "{err}");
+        assert_eq!(
+            format!("binwheel: error: {err}\n"),
+            block("```text\n"),
+            "update the example's output in docs/configuration.md"
+        );
+    }
 
     /// A path that leaves the project on any system is refused on every
     /// system: the wheel is built here and unpacked elsewhere.

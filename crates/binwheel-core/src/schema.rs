@@ -236,6 +236,7 @@ fn key_schema(key: &Key) -> Json {
         Absent::Int(i) => Some(Json::Int(i)),
         Absent::Str(s) => Some(Json::str(s)),
         Absent::EmptyList => Some(Json::Array(Vec::new())),
+        Absent::Bool(b) => Some(Json::Bool(b)),
         Absent::Required | Absent::Nothing | Absent::Derived(_) => None,
     };
     if let Some(default) = default {
@@ -496,6 +497,7 @@ fn key_table(section: &Section) -> String {
             Absent::Int(i) => format!("`{i}`"),
             Absent::Str(s) => format!("`\"{s}\"`"),
             Absent::EmptyList => "`[]`".to_string(),
+            Absent::Bool(b) => format!("`{b}`"),
         };
         let cells = [
             format!("`{}`", key.name),

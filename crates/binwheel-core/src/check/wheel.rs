@@ -71,6 +71,15 @@ pub fn check_wheel(path: &Path) -> Vec<Finding> {
         };
         platform_problems(w, &judged, &policy, &mut found);
     }
+    for m in &judged {
+        found.extend(super::signature::signature_findings(&m.name, &m.facts));
+    }
+    found.extend(
+        dist_info
+            .as_deref()
+            .into_iter()
+            .flat_map(|d| super::sbom::sbom_findings(&mut wheel, d)),
+    );
     let mut seen = HashSet::new();
     found.retain(|f| seen.insert((f.rule.id, f.file.clone(), f.message.clone())));
     found

@@ -2,11 +2,14 @@
 //!
 //! A thin file is one slice; a fat file is a big-endian table of slices, each
 //! a complete thin Mach-O. Per slice we read the header and the load
-//! commands: LC_BUILD_VERSION or LC_VERSION_MIN_* for the minimum OS, and the
-//! LC_*_DYLIB commands for the libraries it loads.
+//! commands: LC_BUILD_VERSION or LC_VERSION_MIN_* for the minimum OS, the
+//! LC_*_DYLIB commands for the libraries it loads, and LC_CODE_SIGNATURE,
+//! whose signature `codesign` reads (its pages are verified once every slice
+//! is read).
 
 use object::read::ReadRef;
 
+use super::codesign::{self, Directory, Pending, LC_CODE_SIGNATURE};
 use super::{
     push_unique, ApplePlatform, Endian, Facts, Fields, Format, Input, InspectError,
     InspectErrorKind, Kind, MachoFacts, MachoSlice, Version,
@@ -40,9 +43,13 @@ pub(super) fn plausible_fat_count(n: u8) -> bool {
     (1..=MAX_FAT_SLICES).contains(&u32::from(n))
 }
 
-pub(super) fn inspect<'a, R: ReadRef<'a>>(input: Input<'a, R>) -> Result<Facts, InspectError> {
-    let slice = read_slice(input, "")?;
-    Ok(Facts {
+/// A thin Mach-O's facts, and the page hashes still to verify.
+pub(super) fn inspect<'a, R: ReadRef<'a>>(
+    input: Input<'a, R>,
+) -> Result<(Facts, Vec<Pending>), InspectError> {
+    let (slice, directories) = read_slice(input, "")?;
+    let pending = pending(0, input.base, directories);
+    let facts = Facts {
         format: Format::MachO,
         os: Os::Macos,
         arch: slice.arch,
@@ -56,10 +63,25 @@ pub(super) fn inspect<'a, R: ReadRef<'a>>(input: Input<'a, R>) -> Result<Facts, 
             slices: vec![slice],
         }),
         pe: None,
-    })
+    };
+    Ok((facts, pending))
 }
 
-pub(super) fn inspect_fat<'a, R: ReadRef<'a>>(input: Input<'a, R>) -> Result<Facts, InspectError> {
+fn pending(slice: usize, base: u64, directories: Vec<Directory>) -> Vec<Pending> {
+    if directories.is_empty() {
+        return Vec::new();
+    }
+    vec![Pending {
+        slice,
+        base,
+        directories,
+    }]
+}
+
+/// A fat Mach-O's facts, and the page hashes of its slices still to verify.
+pub(super) fn inspect_fat<'a, R: ReadRef<'a>>(
+    input: Input<'a, R>,
+) -> Result<(Facts, Vec<Pending>), InspectError> {
     let header = Fields::new(input.bytes(0, 8, "the fat header")?, true);
     let is64 = header.u32(0) == 0xcafe_babf;
     let count = header.u32(4);
@@ -75,6 +97,7 @@ pub(super) fn inspect_fat<'a, R: ReadRef<'a>>(input: Input<'a, R>) -> Result<Fac
     let entry_size: u64 = if is64 { 32 } else { 20 };
     let table = input.bytes(8, u64::from(count) * entry_size, "the fat slice table")?;
     let mut slices = Vec::new();
+    let mut to_verify = Vec::new();
     for i in 0..count as usize {
         let Some(entry) = table.get(i * entry_size as usize..) else {
             break;
@@ -98,7 +121,9 @@ pub(super) fn inspect_fat<'a, R: ReadRef<'a>>(input: Input<'a, R>) -> Result<Fac
         ) {
             return Err(input.malformed(format!("{what} is not a Mach-O")));
         }
-        slices.push(read_slice(view, &what)?);
+        let (slice, directories) = read_slice(view, &what)?;
+        to_verify.extend(pending(slices.len(), view.base, directories));
+        slices.push(slice);
     }
     let has = |a: Arch| slices.iter().any(|s| s.arch == Some(a));
     let arch = if has(Arch::X86_64) && has(Arch::Aarch64) {
@@ -127,7 +152,7 @@ pub(super) fn inspect_fat<'a, R: ReadRef<'a>>(input: Input<'a, R>) -> Result<Fac
         Endian::Big
     };
     let kind = slices.first().map_or(Kind::Executable, |s| s.kind);
-    Ok(Facts {
+    let facts = Facts {
         format: Format::MachO,
         os: Os::Macos,
         arch,
@@ -138,15 +163,17 @@ pub(super) fn inspect_fat<'a, R: ReadRef<'a>>(input: Input<'a, R>) -> Result<Fac
         elf: None,
         macho: Some(MachoFacts { fat: true, slices }),
         pe: None,
-    })
+    };
+    Ok((facts, to_verify))
 }
 
-/// One thin Mach-O at the start of `input`. `what` names the slice in errors
-/// ("" for a thin file).
+/// One thin Mach-O at the start of `input`, and the CodeDirectories whose
+/// page hashes are to be verified. `what` names the slice in errors ("" for
+/// a thin file).
 fn read_slice<'a, R: ReadRef<'a>>(
     input: Input<'a, R>,
     what: &str,
-) -> Result<MachoSlice, InspectError> {
+) -> Result<(MachoSlice, Vec<Directory>), InspectError> {
     let of = |s: &str| {
         if what.is_empty() {
             s.to_string()
@@ -180,8 +207,10 @@ fn read_slice<'a, R: ReadRef<'a>>(
         sdk: None,
         minos_source: None,
         dylibs: Vec::new(),
+        signature: None,
     };
 
+    let mut code_signature = None;
     let mut at = 0usize;
     // Every command is at least 8 bytes, so this bounds the loop by the table size.
     let ncmds = (ncmds as usize).min(cmds.len() / 8);
@@ -203,10 +232,19 @@ fn read_slice<'a, R: ReadRef<'a>>(
                 n + 1
             )))
         };
+        if cmd == LC_CODE_SIGNATURE && cmdsize >= 16 && code_signature.is_none() {
+            code_signature = Some((body.u32(8), body.u32(12)));
+        }
         apply_command(&mut slice, cmd, &body, outside)?;
         at += cmdsize;
     }
-    Ok(slice)
+    let mut directories = Vec::new();
+    if let Some((dataoff, datasize)) = code_signature {
+        let (signature, found) = codesign::read(&input, dataoff, datasize);
+        slice.signature = Some(signature);
+        directories = found;
+    }
+    Ok((slice, directories))
 }
 
 /// What one load command says about the slice: its platform and minimum

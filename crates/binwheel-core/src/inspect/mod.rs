@@ -2,15 +2,25 @@
 //!
 //! Owns reading ELF, Mach-O (thin and fat) and PE headers into [`Facts`]:
 //! format, OS, architecture, linkage, the ELF loader and the libraries and
-//! symbol versions it needs, the minimum macOS of every Mach-O slice, and the
-//! PE machine and subsystem. It must not know about configuration or wheel
-//! tags (`tags` turns facts into tags), and it never trusts the input: every
-//! read is bounds-checked, every count is capped, nothing panics, and a file
-//! is read lazily so a 4 GB binary costs a few kilobytes of memory.
+//! symbol versions it needs, the minimum macOS and the code signature of
+//! every Mach-O slice (verified page by page, `codesign`), and the PE machine
+//! and subsystem. It must not know about configuration or wheel tags (`tags`
+//! turns facts into tags), and it never trusts the input: every read is
+//! bounds-checked, every count is capped, nothing panics, and a file is read
+//! lazily so a 4 GB binary costs a few kilobytes of memory (verifying a
+//! signature streams the slice through one fixed buffer).
+//! [`Embedded`] is the other half: what the compiler wrote into the binary
+//! about its origin (Go build info, cargo-auditable's dependency list).
 
+pub mod auditable;
+mod codesign;
 mod elf;
+mod embedded;
+pub mod gobuildinfo;
 mod macho;
 mod pe;
+
+pub use embedded::{embedded_bytes, embedded_file, embedded_reader, Embedded};
 
 use std::fmt;
 use std::fs::File;
@@ -22,6 +32,8 @@ use object::read::{ReadCache, ReadCacheOps, ReadRef};
 
 use crate::error::Error;
 use crate::target::{Arch, Os};
+
+pub use codesign::{CodeSignature, HashType, SignatureKind, SignatureStatus};
 
 /// Largest single table binwheel reads from a binary (load commands, section
 /// tables, dynamic sections…). Real ones are kilobytes; a bigger claim is a
@@ -143,6 +155,8 @@ pub struct MachoSlice {
     pub minos_source: Option<&'static str>,
     /// LC_LOAD_DYLIB and friends: install names such as `/usr/lib/libSystem.B.dylib`.
     pub dylibs: Vec<String>,
+    /// What LC_CODE_SIGNATURE points at, verified; `None`: unsigned.
+    pub signature: Option<CodeSignature>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -343,7 +357,17 @@ impl std::error::Error for InspectError {}
 
 /// Inspect a binary held in memory.
 pub fn inspect_bytes(data: &[u8]) -> Result<Facts, InspectError> {
-    inspect_data(data)
+    let (mut facts, pending) = inspect_data(data)?;
+    settle(&mut facts, pending, std::io::Cursor::new(data));
+    Ok(facts)
+}
+
+/// Verify the code signatures the headers point at, streaming the pages
+/// from `reader`.
+fn settle<Rd: Read + Seek>(facts: &mut Facts, pending: Vec<codesign::Pending>, reader: Rd) {
+    if let (Some(m), false) = (facts.macho.as_mut(), pending.is_empty()) {
+        codesign::settle(&mut m.slices, pending, reader);
+    }
 }
 
 /// Inspect a binary on disk, reading only the headers and tables it needs.
@@ -368,7 +392,11 @@ pub fn inspect_reader<R: Read + Seek>(reader: R) -> Result<Facts, InspectError> 
         cache: ReadCache::new(reader),
         total: std::cell::Cell::new(0),
     };
-    inspect_data(&capped)
+    let (mut facts, pending) = inspect_data(&capped)?;
+    // The pages are streamed from the reader itself, past the cache and its
+    // budget: verifying reads the whole slice, but holds only one chunk.
+    settle(&mut facts, pending, capped.cache.into_inner());
+    Ok(facts)
 }
 
 /// Whether `head` (the first bytes of a file) starts like an ELF, Mach-O or
@@ -383,7 +411,10 @@ pub fn looks_like_binary(head: &[u8]) -> bool {
     }
 }
 
-fn inspect_data<'a, R: ReadRef<'a>>(data: R) -> Result<Facts, InspectError> {
+/// The facts of `data`, and the code signature pages still to verify.
+fn inspect_data<'a, R: ReadRef<'a>>(
+    data: R,
+) -> Result<(Facts, Vec<codesign::Pending>), InspectError> {
     let len = data
         .len()
         .map_err(|()| InspectError::new(InspectErrorKind::Io, "cannot read the file's length"))?;
@@ -402,12 +433,12 @@ fn inspect_data<'a, R: ReadRef<'a>>(data: R) -> Result<Facts, InspectError> {
     };
     let head = input.bytes(0, len.min(8), "the magic number")?;
     match head {
-        [0x7f, b'E', b'L', b'F', ..] => elf::inspect(input.with_format("ELF")),
+        [0x7f, b'E', b'L', b'F', ..] => elf::inspect(input.with_format("ELF")).map(no_pages),
         [0xfe, 0xed, 0xfa, 0xce | 0xcf, ..] | [0xce | 0xcf, 0xfa, 0xed, 0xfe, ..] => {
             macho::inspect(input.with_format("Mach-O"))
         }
         [0xca, 0xfe, 0xba, 0xbe | 0xbf, ..] => macho::inspect_fat(input.with_format("Mach-O")),
-        [b'M', b'Z', ..] => pe::inspect(input.with_format("PE")),
+        [b'M', b'Z', ..] => pe::inspect(input.with_format("PE")).map(no_pages),
         [b'#', b'!', ..] => Err(InspectError::new(
             InspectErrorKind::NotExecutable,
             "not an executable: a script (starts with #!), not a native binary",
@@ -417,6 +448,10 @@ fn inspect_data<'a, R: ReadRef<'a>>(data: R) -> Result<Facts, InspectError> {
             "not an executable: no ELF, Mach-O or PE header",
         )),
     }
+}
+
+fn no_pages(facts: Facts) -> (Facts, Vec<codesign::Pending>) {
+    (facts, Vec::new())
 }
 
 /// A bounds-checked view of the input: `[base, base + len)` of `data`.

@@ -745,6 +745,11 @@ mod tests {
         assert_eq!(e.range, 7..14);
         let e = canonicalize_expression("Apache-2").unwrap_err();
         assert!(e.help.contains("did you mean `Apache-2.0`?"), "{e:?}");
+        // Swapped letters are one edit away.
+        let e = canonicalize_expression("MTI").unwrap_err();
+        assert!(e.help.starts_with("did you mean `MIT`?"), "{e:?}");
+        let e = canonicalize_expression("Apache-2.0 OR BSD-3-Clasue").unwrap_err();
+        assert!(e.help.starts_with("did you mean `BSD-3-Clause`?"), "{e:?}");
         let e = canonicalize_expression("MIT WITH Apache-2.0").unwrap_err();
         assert_eq!(e.message, "unknown license exception `Apache-2.0`");
         let e = canonicalize_expression("MIT AND").unwrap_err();

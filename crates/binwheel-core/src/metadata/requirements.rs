@@ -22,12 +22,12 @@ pub(super) fn read_dependencies(project: &Table<'_>) -> Result<Vec<String>> {
     let Some(field) = project.get("dependencies") else {
         return Ok(Vec::new());
     };
-    field
-        .as_string_list()?
-        .iter()
-        .enumerate()
-        .map(|(i, raw)| parse(&field, i, raw).map(|r| r.requires_dist(None)))
-        .collect()
+    let list = field.as_string_list()?;
+    crate::error::all(
+        list.iter()
+            .enumerate()
+            .map(|(i, raw)| parse(&field, i, raw).map(|r| r.requires_dist(None))),
+    )
 }
 
 pub(super) fn read_optional(project: &Table<'_>) -> Result<Vec<Extra>> {
@@ -55,12 +55,12 @@ pub(super) fn read_optional(project: &Table<'_>) -> Result<Vec<Extra>> {
                 Some("extra names are compared normalized (lowercase, `-` for runs of `-_.`): merge the two lists".into()),
             ));
         }
-        let requirements = field
-            .as_string_list()?
-            .iter()
-            .enumerate()
-            .map(|(i, raw)| parse(&field, i, raw).map(|r| r.requires_dist(Some(&name))))
-            .collect::<Result<Vec<_>>>()?;
+        let list = field.as_string_list()?;
+        let requirements = crate::error::all(
+            list.iter()
+                .enumerate()
+                .map(|(i, raw)| parse(&field, i, raw).map(|r| r.requires_dist(Some(&name)))),
+        )?;
         extras.push(Extra {
             name: name.to_string(),
             requirements,
@@ -235,6 +235,25 @@ mod tests {
         let e = err(&format!("{MIN}dependencies = [\"foo @ ./local\"]\n"));
         assert!(e.contains("`project.dependencies[0]`"), "{e}");
         assert!(e.contains("invalid URL"), "{e}");
+        // Every bad entry, and the problems of other keys, in one run.
+        let e = err(&format!(
+            "{MIN}dependencies = [\"a >> 1\", \"ok\", \"b @ ./x\"]\nkeywords = [\"a,b\"]\n"
+        ));
+        let heads: Vec<&str> = e
+            .lines()
+            .filter_map(|l| l.strip_prefix("pyproject.toml:"))
+            .map(|l| l.split(": ").nth(1).unwrap_or_default())
+            .collect();
+        assert_eq!(
+            heads,
+            [
+                "`project.dependencies[0]` = \"a >> 1\" is not a valid PEP 508 requirement",
+                "`project.dependencies[2]` = \"b @ ./x\" is not a valid PEP 508 requirement",
+                "`project.keywords[0]` must not contain a comma (Core Metadata joins keywords with commas)",
+            ],
+            "{e}"
+        );
+        assert!(e.ends_with("error: 3 problems in pyproject.toml"), "{e}");
     }
 
     #[test]

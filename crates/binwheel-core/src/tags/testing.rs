@@ -73,6 +73,7 @@ pub(crate) fn slice(arch: Arch, minos: (u32, u32, u32)) -> MachoSlice {
         sdk: None,
         minos_source: Some("LC_BUILD_VERSION"),
         dylibs: vec!["/usr/lib/libSystem.B.dylib".into()],
+        signature: None,
     }
 }
 

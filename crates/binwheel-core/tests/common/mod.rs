@@ -10,7 +10,7 @@ use base64::Engine as _;
 use sha2::Digest as _;
 
 /// Every fixture `tests/fixtures/build_binaries.py` builds.
-pub const FIXTURES: [&str; 21] = [
+pub const FIXTURES: [&str; 25] = [
     "linux-x86_64-musl-static",
     "linux-aarch64-musl-static",
     "linux-riscv64-musl-static",
@@ -32,6 +32,10 @@ pub const FIXTURES: [&str; 21] = [
     "go-linux-amd64",
     "go-darwin-arm64",
     "go-windows-amd64.exe",
+    "go-deps-linux-amd64",
+    "go-deps-darwin-arm64",
+    "go-deps-windows-amd64.exe",
+    "rust-auditable-linux-x86_64",
 ];
 
 /// The fixture directory: `$BINWHEEL_FIXTURES` if set, else the committed
