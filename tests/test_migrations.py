@@ -44,8 +44,8 @@ def check(binwheel_cli: Path, wheel: Path) -> list[str]:
         assert proc.stdout.splitlines()[0].split(": ", 1)[1].startswith("ok"), describe(proc)
         return []
     assert proc.returncode == 1, describe(proc)
-    # The findings: `  error[BW505 mode-file-type] message` under the file's summary line.
-    findings = [line for line in proc.stdout.splitlines() if line.startswith("  ") and not line.startswith("    ")]
+    # The errors: `  error[BW505 mode-file-type] message` under the file's summary line.
+    findings = [line for line in proc.stdout.splitlines() if line.startswith("  error[")]
     return [line.split("] ", 1)[-1] for line in findings]
 
 
