@@ -59,7 +59,7 @@ def test_check_passes_the_sdist_and_the_wheel(dist):
     sdist, wheel = dist
     proc = binwheel("check", sdist, wheel, check=False)
     assert proc.returncode == 0, describe(proc)
-    assert proc.stdout == f"{sdist}: ok\n{wheel}: ok\n", describe(proc)
+    assert proc.stdout == f"{sdist}: ok\n{wheel}: ok\n2 files checked: 0 errors, 0 warnings, 0 notes\n", describe(proc)
     assert proc.stderr == "", describe(proc)
     # The independent validator agrees.
     twine = run([helpers.TOOLS_PYTHON, "-m", "twine", "check", "--strict", sdist], check=False)
@@ -76,11 +76,11 @@ def test_check_names_what_is_wrong_with_a_tampered_sdist(dist, tmp_path, tamper)
         # This machine's prebuilt executable: ELF, Mach-O or PE as the host has it.
         binary = helpers.example_binary(HOST).read_bytes()
         bad = repack(sdist, tmp_path / tamper, add={f"{TOP}/tools/hello": binary})
-        expected = f"{bad}: {TOP}/tools/hello is a prebuilt "
+        expected = f"  error[BW709 sdist-binary] {TOP}/tools/hello is a prebuilt "
         hint = "`sdist-exclude` in [tool.binwheel]"
     else:
         bad = repack(sdist, tmp_path / tamper, drop=f"{TOP}/PKG-INFO")
-        expected = f"{bad}: {TOP}/PKG-INFO is missing"
+        expected = f"  error[BW706 sdist-pkg-info] {TOP}/PKG-INFO is missing"
         hint = "PyPI rejects"
         # twine cannot check it either.
         twine = run([helpers.TOOLS_PYTHON, "-m", "twine", "check", "--strict", bad], check=False)
@@ -89,9 +89,9 @@ def test_check_names_what_is_wrong_with_a_tampered_sdist(dist, tmp_path, tamper)
     proc = binwheel("check", bad, wheel, check=False)
     assert proc.returncode == 1, describe(proc)
     lines = proc.stdout.splitlines()
-    # One problem, on one line that names the member and the fix; the wheel is still fine.
-    assert lines == [lines[0], f"{wheel}: ok"], describe(proc)
-    assert lines[0].startswith(expected) and hint in lines[0], describe(proc)
+    # One error, on one line that names its rule, the member and the fix; the wheel is still fine.
+    assert lines == [f"{bad}: 1 error", lines[1], f"{wheel}: ok", "2 files checked: 1 error, 0 warnings, 0 notes"], describe(proc)
+    assert lines[1].startswith(expected) and hint in lines[1], describe(proc)
     assert proc.stderr == "", describe(proc)
 
 
@@ -100,6 +100,7 @@ def test_check_refuses_what_is_neither(tmp_path):
     other.write_bytes(b"PK\x05\x06" + bytes(18))
     proc = binwheel("check", other, check=False)
     assert proc.returncode == 1, describe(proc)
-    (line,) = proc.stdout.splitlines()
-    assert line.startswith(f"{other}: {other.name} is not a wheel or an sdist: "), describe(proc)
+    header, line = proc.stdout.splitlines()
+    assert header == f"{other}: 1 error", describe(proc)
+    assert line.startswith(f"  error[BW001 not-a-dist] {other.name} is not a wheel or an sdist: "), describe(proc)
     assert "wheels (.whl) and sdists (.tar.gz" in line, describe(proc)

@@ -224,6 +224,44 @@ def test_inspect_json_and_check(project, tmp_path):
     proc = binwheel("check", broken, check=False)
     assert proc.returncode == 1 and proc.stdout.startswith(f"{broken}: "), describe(proc)
     assert ": ok" not in proc.stdout
+    assert "\n  error[BW602 metadata-version] METADATA says Version: 0.1.0" in proc.stdout, describe(proc)
+    check_json_follows_its_schema_and_the_gate(wheel, broken, tmp_path)
+
+
+def check_json_follows_its_schema_and_the_gate(wheel: Path, broken: Path, tmp_path: Path) -> None:
+    """`check --json` on real wheels validates against docs/check.schema.json
+    (jsonschema, an independent validator); --ignore and the project's
+    [tool.binwheel.check] gate it."""
+    import jsonschema
+
+    schema = json.loads((helpers.REPO / "docs" / "check.schema.json").read_text(encoding="utf-8"))
+    jsonschema.Draft7Validator.check_schema(schema)
+
+    proc = binwheel("check", "--json", wheel, broken, check=False)
+    assert proc.returncode == 1, describe(proc)
+    report = json.loads(proc.stdout)
+    jsonschema.validate(report, schema)
+    good, bad = report["files"]
+    assert good == {"path": str(wheel), "passed": True, "counts": {"error": 0, "warning": 0, "note": 0},
+                    "ignored": 0, "findings": []}
+    # The .dist-info directory and METADATA both say 0.1.0.
+    assert [f["rule"] for f in bad["findings"]] == ["BW502", "BW602"] and not report["passed"], report
+    assert bad["findings"][1]["file"] == "METADATA"
+
+    # Ignored by id (and glob), or by name: exit 0, counted as ignored.
+    for ignores in (["BW502", "BW602:METADATA"], ["dist-info", "metadata-version"]):
+        flags = [word for rule in ignores for word in ("--ignore", rule)]
+        proc = binwheel("check", "--json", *flags, broken, cwd=tmp_path)
+        report = json.loads(proc.stdout)
+        jsonschema.validate(report, schema)
+        assert report["passed"] and report["files"][0]["ignored"] == 2, report
+    # A rule that does not exist is a usage error naming the fix.
+    proc = binwheel("check", "--ignore", "BW999", wheel, check=False)
+    assert proc.returncode == 2 and "docs/check.md lists the rules" in proc.stderr, describe(proc)
+    # [tool.binwheel.check] of the project in the current directory applies too.
+    (tmp_path / "pyproject.toml").write_text('[tool.binwheel.check]\nignore = ["BW502", "BW602"]\n', encoding="utf-8")
+    proc = binwheel("check", broken, cwd=tmp_path)
+    assert proc.stdout == f"{broken}: ok; 2 ignored\n", describe(proc)
 
 
 def test_a_wheel_over_pypis_upload_limit_is_named(project, tmp_path):
@@ -249,8 +287,8 @@ def test_a_wheel_over_pypis_upload_limit_is_named(project, tmp_path):
 
     proc = binwheel("check", wheel)
     lines = proc.stdout.splitlines()
-    assert lines[0] == f"{wheel}: ok", describe(proc)
-    assert lines[1].startswith(f"{wheel}: note: 101.0 MiB") and len(lines) == 2, describe(proc)
+    assert lines[0] == f"{wheel}: ok (1 note)", describe(proc)
+    assert lines[1].startswith("  note[BW002 upload-size] 101.0 MiB") and len(lines) == 2, describe(proc)
 
 
 def test_schema_prints_json():

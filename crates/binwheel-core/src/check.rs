@@ -2,17 +2,25 @@
 //! judged on its own.
 //!
 //! [`check_dist`] picks the rules by file name: a `.whl` gets the wheel rules
-//! of `wheel`, a `.tar.gz` the sdist rules of `sdist`; both read Core
-//! Metadata through `metadata`. `zip` is the bounded reader of wheels,
-//! `report` the text and JSON of `binwheel inspect`, `signature` the Mach-O
-//! code signature rules (which the build applies too). This file owns only
-//! the choice and PyPI's upload size note. Nothing here knows configuration:
-//! the rules for binaries come from `inspect` and `tags`.
+//! of `wheel` (its binaries sorted into programs and data by `binaries`), a
+//! `.tar.gz` the sdist rules of `sdist`; both read Core Metadata through
+//! `metadata`, and every rule reports a [`finding::Finding`]. `zip` is the
+//! bounded reader of wheels, `gate` what `--ignore` and `--strict` let
+//! through, `output` check's text and JSON, `report` the text and JSON of
+//! `binwheel inspect`, `signature` the Mach-O code signature rules (which
+//! the build applies too) and `sbom` the SBOM rules. This file owns only the choice and PyPI's upload
+//! size note. Nothing here knows configuration: the rules for binaries come
+//! from `inspect` and `tags`.
 
 use std::path::Path;
 
+use finding::Finding;
+
+mod binaries;
 pub mod finding;
+pub mod gate;
 mod metadata;
+pub mod output;
 mod prebuilt;
 mod report;
 mod sbom;
@@ -46,36 +54,32 @@ pub fn upload_size_note(path: &Path) -> Option<String> {
     })
 }
 
-/// Every problem with the distribution at `path`, one line each, by its file
-/// name: a wheel (`.whl`) or an sdist (`.tar.gz`); anything else is one
-/// problem. Empty means PyPI accepts it and binwheel finds nothing wrong.
-pub fn check_dist(path: &Path) -> Vec<String> {
+/// Every finding for the distribution at `path`, by its file name: a wheel
+/// (`.whl`) or an sdist (`.tar.gz`); anything else is one error. No error
+/// among them means PyPI accepts it and binwheel finds nothing wrong.
+pub fn check_dist(path: &Path) -> Vec<Finding> {
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let lower = file_name.to_ascii_lowercase();
-    if lower.ends_with(".whl") {
+    let mut found = if lower.ends_with(".whl") {
         check_wheel(path)
     } else if lower.ends_with(".tar.gz") {
         sdist::check_sdist(path)
     } else {
-        vec![format!(
-            "{file_name} is not a wheel or an sdist: binwheel check takes wheels (.whl) \
-             and sdists (.tar.gz, the only sdist format PyPI accepts)"
+        vec![Finding::new(
+            finding::NOT_A_DIST,
+            format!(
+                "{file_name} is not a wheel or an sdist: binwheel check takes wheels (.whl) \
+                 and sdists (.tar.gz, the only sdist format PyPI accepts)"
+            ),
         )]
+    };
+    if let Some(note) = upload_size_note(path) {
+        found.push(Finding::new(finding::UPLOAD_SIZE, note));
     }
-}
-
-/// What `binwheel check` warns about in the distribution at `path`
-/// without failing it (an sdist's BW710 `sdist-prebuilt-only`).
-pub fn check_warnings(path: &Path) -> Vec<finding::Finding> {
-    let lower = path.to_string_lossy().to_ascii_lowercase();
-    if lower.ends_with(".tar.gz") {
-        sdist::sdist_warnings(path)
-    } else {
-        Vec::new()
-    }
+    found
 }
 
 #[cfg(test)]

@@ -66,13 +66,23 @@ options:
   --json              one JSON document instead of text
 ";
 
-const CHECK_HELP: &str = "usage: binwheel check DIST|DIR...
+const CHECK_HELP: &str = "usage: binwheel check DIST|DIR... [options]
 
 Check wheels (.whl) and sdists (.tar.gz) against PyPI's upload rules. Wheels:
-tags true for every binary, RECORD hashes, METADATA, file names. Sdists: the
-file name, one top-level directory and nothing outside it, PKG-INFO (2.2 or
-later), pyproject.toml, no prebuilt binaries. Prints `DIST: ok` or one line
-per problem; exits 1 when any file has a problem.
+tags true for every binary the wheel runs, RECORD hashes, METADATA, file
+names. Sdists: the file name, one top-level directory and nothing outside it,
+PKG-INFO (2.2 or later), pyproject.toml, no prebuilt binaries. Each finding
+has a rule (BW101 tag-glibc-floor) and a severity: error, warning or note
+(docs/check.md lists them). Prints `DIST: ok` or a summary and the findings
+per file; exits 1 only when an error remains. Run in a project, it also
+applies [tool.binwheel.check] (strict, ignore) from ./pyproject.toml.
+
+options:
+  --json              print one JSON document (docs/check.schema.json)
+  --ignore RULE[:GLOB]
+                      drop a rule (id or name), for the files matching GLOB
+                      only if given; repeatable (--ignore BW112:*.exe)
+  --strict            warnings count as errors
 
 A project directory (DIR) gets its pyproject.toml read as a build reads it:
 `DIR: ok`, or every configuration problem printed as a build prints it, and
@@ -769,37 +779,42 @@ fn inspect(args: &[String]) -> std::result::Result<i32, Usage> {
 }
 
 fn check(args: &[String]) -> std::result::Result<i32, Usage> {
-    let (paths, _) = parse(args, &[], &[])?;
+    let (paths, flags) = parse(args, &["--ignore"], &["--json", "--strict"])?;
     if paths.is_empty() {
         return Err(Usage(
             "check needs at least one wheel, sdist or project directory".into(),
         ));
     }
+    let ignore = flags.get("--ignore").cloned().unwrap_or_default();
+    let flag_gate = crate::check::gate::Gate::new(flags.contains_key("--strict"), &ignore)
+        .map_err(|e| Usage(format!("--ignore {e}")))?;
+    let console = Console::new(Level::Normal);
+    let Some(project_gate) = report(&console, crate::settings::check_gate(Path::new("."))) else {
+        return Ok(1);
+    };
+    let gate = flag_gate.and(project_gate);
     let mut code = 0;
-    for path in paths {
-        if Path::new(&path).is_dir() {
-            code = code.max(check_project(&path));
-            continue;
-        }
-        let problems = crate::check::check_dist(Path::new(&path));
-        let warnings = crate::check::check_warnings(Path::new(&path));
-        if problems.is_empty() && warnings.is_empty() {
-            println!("{path}: ok");
-        }
-        if !problems.is_empty() {
-            code = 1;
-            for p in problems {
-                println!("{path}: {p}");
-            }
-        }
-        for w in warnings {
-            println!("{path}: {}", w.render());
-        }
-        if let Some(note) = crate::check::upload_size_note(Path::new(&path)) {
-            println!("{path}: note: {note}");
-        }
+    let (dirs, paths): (Vec<String>, Vec<String>) =
+        paths.into_iter().partition(|p| Path::new(p).is_dir());
+    for dir in &dirs {
+        code = code.max(check_project(dir));
     }
-    Ok(code)
+    let files: Vec<crate::check::output::Checked> = paths
+        .into_iter()
+        .map(|path| {
+            let gated = gate.apply(crate::check::check_dist(Path::new(&path)));
+            crate::check::output::Checked { path, gated }
+        })
+        .collect();
+    if files.is_empty() {
+        return Ok(code);
+    }
+    if flags.contains_key("--json") {
+        print!("{}", crate::check::output::json(&files, gate.strict));
+    } else {
+        print!("{}", crate::check::output::text(&files));
+    }
+    Ok(code.max(i32::from(files.iter().any(|f| f.gated.has_errors()))))
 }
 
 fn pin(args: &[String]) -> std::result::Result<i32, Usage> {

@@ -9,7 +9,9 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
+use crate::check::finding::Finding;
 use crate::check::finding::Severity;
+use crate::check::gate::Gate;
 use crate::check::signature::signature_findings;
 use crate::error::{Error, Result};
 use crate::inspect;
@@ -183,7 +185,7 @@ pub fn plan_wheel(
     let located = located(project, target);
     let mut build_dir = BuildDir::default();
     let (mut files, facts) = binaries(project, target, &located, &mut build_dir, reporter)?;
-    let platform_tags = platform_tags(project, target, &facts)?;
+    let platform_tags = platform_tags(project, target, &facts, &files, reporter)?;
     // `binaries` put one entry per configured binary first, in order.
     let shipped = &files[..project.settings.binaries.len()];
     let sboms = binary_sboms(project, target, shipped, sbom_epoch, reporter)?;
@@ -301,6 +303,8 @@ fn platform_tags(
     project: &Project,
     target: &ResolvedTarget,
     facts: &[Labelled],
+    files: &[Entry],
+    reporter: &Reporter,
 ) -> Result<Vec<PlatformTag>> {
     let target_settings: Option<&TargetSettings> = project.settings.target(target.target);
     let mut allow_libraries: Vec<String> = target_settings
@@ -320,7 +324,44 @@ fn platform_tags(
     };
     let pinned = target_settings.and_then(|t| t.tag.as_ref().map(|s| s.value.tags.as_slice()));
     let named: Vec<(&str, &inspect::Facts)> = facts.iter().map(|(n, f)| (n.as_str(), f)).collect();
-    tags::wheel_tags(target.target, &named, pinned, &policy)
+    let tags = tags::wheel_tags(target.target, &named, pinned, &policy)?;
+    // A finding is about the binary's path in the wheel (what an ignore's
+    // glob matches); `binaries` made `files` and `facts` side by side.
+    let warnings = tags::tag_warnings(&tags, &named, &policy)
+        .into_iter()
+        .map(|mut w| {
+            let archived = facts
+                .iter()
+                .zip(files)
+                .find(|((label, _), _)| w.file.as_deref() == Some(label.as_str()));
+            if let Some((_, entry)) = archived {
+                w.file = Some(entry.path.clone());
+            }
+            w
+        })
+        .collect();
+    build_warnings(&project.settings.check_gate(), warnings, reporter)?;
+    Ok(tags)
+}
+
+/// What the build says about warnings of `binwheel check`'s rules (a
+/// Visual C++ runtime import): each reported, unless ignored in
+/// `[tool.binwheel.check]`; with `strict = true` they stop the build.
+fn build_warnings(gate: &Gate, warnings: Vec<Finding>, reporter: &Reporter) -> Result<()> {
+    let gated = gate.apply(warnings);
+    if gated.has_errors() {
+        let lines: Vec<String> = gated.findings.iter().map(Finding::render).collect();
+        return Err(Error::new(format!(
+            "{}\n  help: [tool.binwheel.check] has strict = true, so warnings stop the build; \
+             fix them, or ignore a rule for a file (ignore = [\"{}:GLOB\"])",
+            lines.join("\n"),
+            gated.findings[0].rule.id
+        )));
+    }
+    for w in &gated.findings {
+        reporter.warning(w.render().trim_start_matches(w.severity.as_str()));
+    }
+    Ok(())
 }
 
 /// The package's own files (or a generated `__init__.py`) and the generated
@@ -739,6 +780,36 @@ fn collect_package(root: &Path, dir: &Path, package: &str, out: &mut Vec<Entry>)
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn build_warnings_are_reported_ignored_or_fatal_when_strict() {
+        let vc = || {
+            vec![Finding::new(
+                crate::check::finding::TAG_VCRUNTIME,
+                "x.exe needs VCRUNTIME140.dll",
+            )
+            .file("x.exe")
+            .help("link statically")]
+        };
+        let (reporter, captured) = Reporter::capture();
+        build_warnings(&Gate::default(), vc(), &reporter).unwrap();
+        assert_eq!(
+            captured.text(),
+            "binwheel: warning: [BW112 tag-vcruntime] x.exe needs VCRUNTIME140.dll\n  help: link statically\n"
+        );
+        let (reporter, captured) = Reporter::capture();
+        let ignore = Gate::new(true, &["BW112:*.exe".into()]).unwrap();
+        build_warnings(&ignore, vc(), &reporter).unwrap();
+        assert_eq!(captured.text(), "");
+        let strict = Gate::new(true, &[]).unwrap();
+        let err = build_warnings(&strict, vc(), &reporter).unwrap_err();
+        assert!(
+            err.message()
+                .starts_with("error[BW112 tag-vcruntime] x.exe needs"),
+            "{err}"
+        );
+        assert!(err.message().contains("strict = true"), "{err}");
+    }
 
     /// A project around a real executable of this machine: the test binary itself.
     fn host_project(extra: &str) -> (tempfile::TempDir, Project, ResolvedTarget) {

@@ -10,7 +10,9 @@
 
 use std::collections::BTreeMap;
 use std::ops::Range;
+use std::path::Path;
 
+use crate::check::gate::{Gate, Ignore};
 use crate::error::{did_you_mean, Result};
 use crate::keys::{
     finish, has_url_scheme, is_command_name, is_identifier, is_platform_tag_set, is_sha256,
@@ -19,7 +21,7 @@ use crate::keys::{
 use crate::tags::{self, PlatformTag};
 use crate::target::{ResolvedTarget, Target};
 use crate::template::{Template, BUILD_PLACEHOLDERS, PLACEHOLDERS};
-use crate::toml::{Spanned, Table};
+use crate::toml::{Spanned, Table, TomlFile};
 use crate::version::VersionSource;
 
 /// All of `[tool.binwheel]`.
@@ -48,6 +50,9 @@ pub struct Settings {
     pub sdist_exclude: Vec<Spanned<String>>,
     /// `[tool.binwheel.version]`: where a dynamic version comes from.
     pub version: Option<VersionSource>,
+    /// `[tool.binwheel.check]`: `strict` and `ignore`, for `binwheel check`
+    /// in the project and for the build's warnings.
+    pub check: Gate,
     /// `sbom = false`: write no SBOM for any binary (default: one for each
     /// binary whose compiler embedded its modules or crates).
     pub sbom: bool,
@@ -428,9 +433,90 @@ pub static ROOT: Section = Section {
             details: "See below.",
             sample: "",
         },
+        Key {
+            name: "check",
+            value: Value::Table(&CHECK),
+            default: Absent::Nothing,
+            doc: "What `binwheel check` (run in the project) and the build let through: `strict` and `ignore`.",
+            details: "See below and [check.md](check.md#ignoring-rules-and-strictness).",
+            sample: "",
+        },
     ],
     rules: &[],
 };
+
+/// `[tool.binwheel.check]`.
+pub static CHECK: Section = Section {
+    path: "tool.binwheel.check",
+    doc: "What `binwheel check` in this project, and the build, let through.",
+    keys: &[
+        Key {
+            name: "strict",
+            value: Value::Bool,
+            default: Absent::Derived("`false`"),
+            doc: "Warnings count as errors: `binwheel check` exits 1 on them, and a build stops on them.",
+            details: "The warnings are listed in [check.md](check.md#the-rules); the build can find `BW112` (a Windows binary importing `VCRUNTIME140.dll`).",
+            sample: "true",
+        },
+        Key {
+            name: "ignore",
+            value: Value::List(Text::Any),
+            default: Absent::EmptyList,
+            doc: "Rules to drop, as `RULE` or `RULE:GLOB` (an id such as `BW112` or a name such as `tag-vcruntime`; the glob limits it to matching files).",
+            details: "As `binwheel check --ignore`; `*` in the glob matches across `/`. E.g. `ignore = [\"BW112:*.exe\", \"binary-data\"]`.",
+            sample: "[\"BW112:*.exe\"]",
+        },
+    ],
+    rules: &[],
+};
+
+/// The gate of `[tool.binwheel.check]` in `dir/pyproject.toml`, for
+/// `binwheel check` run in a project: the default gate when there is no
+/// such file or table. Only that table is read (and judged).
+pub fn check_gate(dir: &Path) -> Result<Gate> {
+    let path = dir.join("pyproject.toml");
+    if !path.is_file() {
+        return Ok(Gate::default());
+    }
+    let pyproject = TomlFile::load(&path, "pyproject.toml")?;
+    let root = pyproject.root();
+    let check = root
+        .table("tool")?
+        .map(|tool| tool.table("binwheel"))
+        .transpose()?
+        .flatten()
+        .map(|binwheel| binwheel.table("check"))
+        .transpose()?
+        .flatten();
+    let gate = check.map(read_check).unwrap_or_default();
+    pyproject.conclude(Ok(gate))
+}
+
+/// `[tool.binwheel.check]`: its gate; a bad rule or glob is an error at
+/// its entry, naming the fix.
+fn read_check(table: Table<'_>) -> Gate {
+    let strict = table
+        .keep(table.bool("strict"))
+        .flatten()
+        .is_some_and(|s| s.value);
+    let mut ignore = Vec::new();
+    for entry in table
+        .keep(table.string_list("ignore"))
+        .flatten()
+        .unwrap_or_default()
+    {
+        let parsed = Ignore::parse(&entry.value).map_err(|why| {
+            table.file().error(
+                entry.span.clone(),
+                format!("tool.binwheel.check.ignore: {why}"),
+                None,
+            )
+        });
+        ignore.extend(table.keep(parsed));
+    }
+    finish(table, &CHECK);
+    Gate { strict, ignore }
+}
 
 impl Settings {
     /// Read `[tool.binwheel]` (None when the table is absent).
@@ -463,6 +549,11 @@ impl Settings {
             .and_then(|t| table.keep(VersionSource::read(t)));
         let sdist_include = table.keep(table.string_list("sdist-include"));
         let sdist_exclude = table.keep(table.string_list("sdist-exclude"));
+        let check = table
+            .keep(table.table("check"))
+            .flatten()
+            .map(read_check)
+            .unwrap_or_default();
         let sbom = table.keep(table.bool("sbom")).flatten();
         let sbom_files = read_sbom_files(&table);
         finish(table, &ROOT);
@@ -476,9 +567,15 @@ impl Settings {
             sdist_include: sdist_include.flatten().unwrap_or_default(),
             sdist_exclude: sdist_exclude.flatten().unwrap_or_default(),
             version,
+            check,
             sbom: sbom.is_none_or(|b| b.value),
             sbom_files,
         }
+    }
+
+    /// The gate of `[tool.binwheel.check]`.
+    pub fn check_gate(&self) -> Gate {
+        self.check.clone()
     }
 
     /// The configured entry for `target`, if any.
@@ -1465,6 +1562,37 @@ mod tests {
         assert_eq!(s.targets[0].key.value, "linux-amd64");
         assert_eq!(s.targets[0].target, Target::parse("linux-x86_64").unwrap());
         assert_eq!(s.targets[1].manylinux.as_ref().unwrap().value, (2, 28));
+    }
+
+    #[test]
+    fn the_check_table_is_a_gate() {
+        let text = format!(
+            "{BASIC}[tool.binwheel.check]\nstrict = true\nignore = [\"BW112:*.exe\", \"binary-data\"]\n"
+        );
+        let gate = read(&text).unwrap().check;
+        assert!(gate.strict);
+        let ignored: Vec<(&str, Option<&str>)> = gate
+            .ignore
+            .iter()
+            .map(|i| (i.rule.id, i.glob.as_deref()))
+            .collect();
+        assert_eq!(ignored, [("BW112", Some("*.exe")), ("BW013", None)]);
+        assert!(!read(BASIC).unwrap().check.strict);
+
+        let text = format!(
+            "{BASIC}[tool.binwheel.check]\nstrict = \"yes\"\nignore = [\"BW999\"]\nstrikt = true\n"
+        );
+        let err = read(&text).unwrap_err();
+        assert_eq!(err.count(), 3, "{err}");
+        let message = err.message();
+        assert!(message.contains("pyproject.toml:7:10:"), "{err}");
+        assert!(
+            message.contains(
+                "pyproject.toml:8:11: tool.binwheel.check.ignore: \"BW999\" is not a rule"
+            ),
+            "{err}"
+        );
+        assert!(message.contains("unknown key `strikt`"), "{err}");
     }
 
     #[test]

@@ -283,7 +283,7 @@ fn the_wheel_checker_never_panics() {
     );
     let good = zip(&members);
     let path = write_wheel(dir.path(), plat, &members);
-    assert_eq!(check_wheel(&path), Vec::<String>::new());
+    assert_eq!(check_wheel(&path), Vec::new());
     let mut rng = Rng(0x7a69_7066_757a_7a21);
     for case in 0..cases {
         let mut data = good.clone();

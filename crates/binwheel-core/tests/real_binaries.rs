@@ -5,6 +5,7 @@ mod common;
 
 use std::path::Path;
 
+use binwheel_core::check::finding::Finding;
 use binwheel_core::check::{check_wheel, inspect_report};
 use binwheel_core::inspect::{
     inspect_bytes, inspect_file, ApplePlatform, Facts, Format, Kind, Libc, Linkage, Version,
@@ -125,7 +126,7 @@ fn every_fixture_gets_exactly_its_tags() {
         let f = facts(name);
         assert_eq!(
             check_tags(&parse_set(want).unwrap(), &[(name, &f)], &policy),
-            Vec::<String>::new()
+            Vec::new()
         );
         assert_eq!(
             derive(target_name, name, Some(want), &policy).as_deref(),
@@ -527,7 +528,7 @@ fn check_accepts_a_correct_wheel() {
         ],
     );
     let path = write_wheel(dir.path(), tags, &members);
-    assert_eq!(check_wheel(&path), Vec::<String>::new());
+    assert_eq!(check_wheel(&path), Vec::new());
 
     // A library shipped in the wheel is one its binary may need.
     let members = wheel_members(
@@ -546,7 +547,7 @@ fn check_accepts_a_correct_wheel() {
         ],
     );
     let path = write_wheel(dir.path(), "manylinux_2_17_x86_64", &members);
-    assert_eq!(check_wheel(&path), Vec::<String>::new());
+    assert_eq!(check_wheel(&path), Vec::new());
 
     let members = wheel_members(
         "macosx_10_13_universal2.macosx_10_13_x86_64.macosx_11_0_arm64",
@@ -561,7 +562,7 @@ fn check_accepts_a_correct_wheel() {
         "macosx_10_13_universal2.macosx_10_13_x86_64.macosx_11_0_arm64",
         &members,
     );
-    assert_eq!(check_wheel(&path), Vec::<String>::new());
+    assert_eq!(check_wheel(&path), Vec::new());
 }
 
 #[test]
@@ -577,13 +578,13 @@ fn check_finds_what_is_wrong() {
         &wheel_members(plat, &[("demo/_bin/hello", hello(), 0o100755)]),
     );
     assert_eq!(
-        check_wheel(&path),
+        ids_and_messages(check_wheel(&path)),
         [
-            "PyPI does not accept the platform tag linux_x86_64",
-            "manylinux_2_17_aarch64 is not true for demo/_bin/hello: the tag is for Linux aarch64, \
-             but demo/_bin/hello is an x86_64 ELF",
-            "manylinux_2_17_x86_64 is not true for demo/_bin/hello: it needs glibc 2.34 (symbol \
-             version GLIBC_2.34 from libc.so.6), but the tag promises only glibc 2.17",
+            ("BW109", "PyPI does not accept the platform tag linux_x86_64".to_string()),
+            ("BW103", "manylinux_2_17_aarch64 is not true for demo/_bin/hello: the tag is for Linux aarch64, \
+             but demo/_bin/hello is an x86_64 ELF".to_string()),
+            ("BW101", "manylinux_2_17_x86_64 is not true for demo/_bin/hello: it needs glibc 2.34 (symbol \
+             version GLIBC_2.34 from libc.so.6), but the tag promises only glibc 2.17".to_string()),
         ]
     );
 
@@ -608,7 +609,7 @@ fn check_finds_what_is_wrong() {
         .unwrap();
     wheel_file.data.extend(b"Tag: py3-none-any\n");
     let path = write_wheel(dir.path(), plat, &members);
-    let problems = check_wheel(&path);
+    let problems = messages(check_wheel(&path));
     let expect = [
         "demo/a.py appears 2 times in the archive",
         "demo/_bin/hello has mode 0o755 without the file type bits; write 0o100755",
@@ -632,7 +633,7 @@ fn check_finds_what_is_wrong() {
         }
     }
     let path = write_wheel(dir.path(), plat, &members);
-    let problems = check_wheel(&path);
+    let problems = messages(check_wheel(&path));
     for want in [
         "demo/_bin/hello is an x86_64 ELF executable but has no execute bits",
         "METADATA says Name: other, but the filename says demo",
@@ -648,9 +649,23 @@ fn check_finds_what_is_wrong() {
     let not_zip = dir.path().join("demo-1.0-py3-none-any.whl");
     std::fs::write(&not_zip, b"nope").unwrap();
     assert_eq!(
-        check_wheel(&not_zip),
-        ["not a valid zip archive: no end of central directory record"]
+        ids_and_messages(check_wheel(&not_zip)),
+        [(
+            "BW004",
+            "not a valid zip archive: no end of central directory record".to_string()
+        )]
     );
+}
+
+fn messages(findings: Vec<Finding>) -> Vec<String> {
+    findings.into_iter().map(|f| f.message).collect()
+}
+
+fn ids_and_messages(findings: Vec<Finding>) -> Vec<(&'static str, String)> {
+    findings
+        .into_iter()
+        .map(|f| (f.rule.id, f.message))
+        .collect()
 }
 
 #[test]

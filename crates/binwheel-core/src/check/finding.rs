@@ -84,6 +84,63 @@ rules! {
     UPLOAD_SIZE = "BW002" "upload-size" Note,
         "The file is over PyPI's default limit of 100 MiB per file.",
         "Strip debug information (Go: `-ldflags \"-s -w\"`; Rust: `strip = true`; C: `-s`), or ask PyPI to raise the project's limit.";
+    WHEEL_FILE_NAME = "BW003" "wheel-file-name" Error,
+        "The wheel's file name is not `{name}-{version}(-{build})?-{python}-{abi}-{platform}.whl`.",
+        "Let the build backend name the file; do not rename wheels by hand.";
+    UNREADABLE = "BW004" "unreadable" Error,
+        "The wheel cannot be opened, or it is not a zip archive binwheel can read to the end.",
+        "Build the wheel again; a truncated download or a damaged archive looks like this.";
+    BINARY_UNREADABLE = "BW010" "binary-unreadable" Error,
+        "A member starts like an ELF, Mach-O or PE binary, but its headers are truncated or malformed.",
+        "Ship the binary as the linker wrote it; a truncated copy or a corrupt build looks like this.";
+    NOT_EXECUTABLE = "BW011" "not-executable" Error,
+        "A program the wheel presents as runnable (in `_bin/` or `.data/scripts/`) has no execute bits in the archive, so installers install it unable to run.",
+        "Give the file mode 0755 in the archive (binwheel does this for every binary it packs).";
+    RUNNABLE_DATA = "BW012" "runnable-data" Note,
+        "An executable sits under a `bin/` directory without execute bits, so the wheel ships it as data: did you mean to make it runnable?",
+        "Give it mode 0755 (and a console script), or ignore the rule for that file if it is data on purpose.";
+    BINARY_DATA = "BW013" "binary-data" Note,
+        "Binaries the wheel ships as data (relocatable objects, test data, files for other platforms): not judged against the wheel's tags.",
+        "Nothing to fix; a file becomes a program to judge when it has execute bits, is in `.data/scripts/`, a `_bin/` or `*.libs` directory, or another shipped binary links it.";
+    TAG_GLIBC_FLOOR = "BW101" "tag-glibc-floor" Error,
+        "A binary needs a newer glibc (or libstdc++/libgcc) than the wheel's manylinux tag promises.",
+        "Raise the tag to the glibc the message names (binwheel derives it when no tag is pinned), or build against an older glibc (zig cc, an older manylinux image).";
+    TAG_LIBC = "BW102" "tag-libc" Error,
+        "A binary is linked against another C library than the tag's: glibc in a musllinux wheel, musl in a manylinux wheel, or a loader that is neither.",
+        "Tag the wheel for the C library the binary uses (the message names the evidence), or link the binary statically.";
+    TAG_PLATFORM = "BW103" "tag-platform" Error,
+        "A binary is for another operating system or architecture than the wheel's tag.",
+        "Put the binary for each platform in the wheel tagged for that platform.";
+    TAG_MACOS_FLOOR = "BW104" "tag-macos-floor" Error,
+        "A Mach-O slice needs a newer macOS than the wheel's tag promises.",
+        "Raise the tag to the macOS the message names, or build with an older `MACOSX_DEPLOYMENT_TARGET`.";
+    TAG_MACOS_SLICE = "BW105" "tag-macos-slice" Error,
+        "A Mach-O lacks a slice the tag needs, is built for another Apple OS, or records no minimum macOS.",
+        "Build the missing slice (`lipo -create` joins thin binaries into a universal2 one), or tag the wheel for the slices it has.";
+    TAG_ROSETTA = "BW106" "tag-rosetta" Warning,
+        "An x86_64-only Mach-O in an arm64-tagged wheel: it runs on Apple Silicon only through Rosetta 2, which not every Mac has installed.",
+        "Build an arm64 (or universal2) binary for the arm64 wheel.";
+    TAG_NEVER_INSTALLED = "BW107" "tag-never-installed" Error,
+        "No installer ever picks the tag (below pip's oldest manylinux, an arm64 macOS tag before 11, a macOS 11+ tag with a minor version).",
+        "Use the tag the message names.";
+    TAG_UNKNOWN = "BW108" "tag-unknown" Error,
+        "The platform tag names a platform that does not exist or that binwheel cannot check (glibc 3, macOS 16, an unknown architecture, text that is no tag).",
+        "Use a real platform tag; `binwheel inspect` shows the tags that are true for a binary.";
+    TAG_PYPI = "BW109" "tag-pypi" Error,
+        "PyPI does not accept the platform tag: the upload fails.",
+        "Use a tag PyPI accepts (manylinux, musllinux, macosx, win); plain `linux_x86_64` is refused.";
+    TAG_LIBRARY_POLICY = "BW110" "tag-library-policy" Error,
+        "A binary needs a library that a manylinux or musllinux system, or macOS, need not have.",
+        "Link the library statically, or ship it in the wheel (then `binwheel check` accepts it; when building, name it in `allow-libraries`).";
+    TAG_WINDOWS_RUNTIME = "BW111" "tag-windows-runtime" Error,
+        "A Windows binary imports a runtime DLL that a clean Windows lacks: the debug C runtime, a MinGW runtime, or a Visual C++ runtime other than `VCRUNTIME140.dll` and `VCRUNTIME140_1.dll` (`MSVCP140.dll`, `VCOMP140.dll`, older `MSVCR*.dll`).",
+        "Build in release mode, link the runtime statically (MSVC: `/MT`; MinGW: `-static`), or ship the DLL in the wheel.";
+    TAG_VCRUNTIME = "BW112" "tag-vcruntime" Warning,
+        "A Windows binary imports `VCRUNTIME140.dll` or `VCRUNTIME140_1.dll` (most Rust and C++ MSVC builds). Windows does not ship them, but CPython installs both beside `python.exe`, so the program usually runs.",
+        "Link the C runtime statically (Rust: `-C target-feature=+crt-static`; MSVC: `/MT`), or ship the DLL in the wheel.";
+    TAG_WINDOWS_SUBSYSTEM = "BW113" "tag-windows-subsystem" Error,
+        "A Windows executable is for a subsystem other than console or GUI (an EFI application, a driver), so Windows does not run it.",
+        "Link it as a console (`/SUBSYSTEM:CONSOLE`) or GUI program.";
     MACHO_ARM64_UNSIGNED = "BW301" "macho-arm64-unsigned" Error,
         "An arm64 Mach-O slice (executable, dylib or bundle) has no code signature (no `LC_CODE_SIGNATURE`). macOS on Apple Silicon kills unsigned arm64 code at launch.",
         "Sign it: `codesign -s - -f FILE` (ad hoc) or with a Developer ID. Go and zig sign when they link; something (a patcher, an old `strip`) removed the signature afterwards.";
@@ -99,6 +156,93 @@ rules! {
     SBOM_INVALID = "BW402" "sbom-invalid" Error,
         "A `.json` file in `.dist-info/sboms/` is not valid JSON.",
         "Fix or regenerate the SBOM document; scanners skip or reject a broken one.";
+    DUPLICATE_NAME = "BW501" "duplicate-name" Error,
+        "A name appears more than once in the archive; installers disagree on which copy wins.",
+        "Write each member once.";
+    DIST_INFO = "BW502" "dist-info" Error,
+        "The wheel has no `.dist-info` directory, several, or one not named like the file.",
+        "Exactly one `{name}-{version}.dist-info`, spelled as in the file name.";
+    COMPRESSION = "BW503" "compression" Error,
+        "A member is compressed with a method other than stored (0) or deflate (8), which PyPI refuses.",
+        "Write members stored or deflated.";
+    ENCRYPTED = "BW504" "encrypted" Error,
+        "A member is encrypted; no installer can read it.",
+        "Do not encrypt wheel members.";
+    MODE_FILE_TYPE = "BW505" "mode-file-type" Error,
+        "An executable member's mode lacks the regular-file type bits (S_IFREG), so some unzip tools and installers do not see a regular executable file.",
+        "Write the mode as 0o100755, not 0o755.";
+    METADATA_FILE = "BW506" "metadata-file" Error,
+        "`WHEEL`, `METADATA` or `RECORD` is missing from the `.dist-info` directory, or cannot be read.",
+        "Let the build backend write the `.dist-info` directory.";
+    MEMBER_UNREADABLE = "BW507" "member-unreadable" Error,
+        "A member cannot be read: its local header disagrees with the central directory, its size or CRC-32 is wrong, or it does not decompress.",
+        "Build the wheel again; do not edit wheels with tools that rewrite only part of the archive.";
+    WHEEL_TAGS = "BW508" "wheel-tags" Error,
+        "`WHEEL`'s `Tag` lines are not the tags of the file name.",
+        "Write one `Tag:` line for each tag the file name expands to.";
+    COMPRESSED_TAG_LINE = "BW509" "compressed-tag-line" Warning,
+        "`WHEEL` writes a compressed tag set (`py3-none-a.b`) on one `Tag:` line; the spec wants one line per tag, but pip ignores `WHEEL`'s `Tag` lines.",
+        "Write one `Tag:` line per expanded tag (newer maturin does).";
+    RECORD_EXTRA = "BW510" "record-extra" Error,
+        "`RECORD` lists a file that is not in the archive.",
+        "Let the build backend write `RECORD` after the archive's members.";
+    RECORD_DUPLICATE = "BW511" "record-duplicate" Error,
+        "`RECORD` lists a path twice.",
+        "One row per member.";
+    RECORD_UNLISTED = "BW512" "record-unlisted" Error,
+        "A member is not listed in `RECORD`, so installers cannot verify or uninstall it.",
+        "List every member except `RECORD` itself (and its signatures).";
+    RECORD_HASH_ALGORITHM = "BW513" "record-hash-algorithm" Error,
+        "A `RECORD` hash is not `sha256=`, `sha384=` or `sha512=` with urlsafe base64.",
+        "Hash with sha256 and write `sha256=<urlsafe base64, no padding>`.";
+    RECORD_HASH = "BW514" "record-hash" Error,
+        "A member's bytes do not hash to what `RECORD` says; pip refuses to install the wheel.",
+        "Rewrite `RECORD` after the last change to the wheel.";
+    RECORD_SIZE = "BW515" "record-size" Error,
+        "A member's size is not what `RECORD` says.",
+        "Rewrite `RECORD` after the last change to the wheel.";
+    RECORD_SELF = "BW516" "record-self" Error,
+        "`RECORD`'s own row has a hash or size; it must leave both empty.",
+        "Write `{name}.dist-info/RECORD,,`.";
+    METADATA_NAME = "BW601" "metadata-name" Error,
+        "Core Metadata has no `Name`, or one that is not the file name's.",
+        "Build the distribution again from one `[project] name`.";
+    METADATA_VERSION = "BW602" "metadata-version" Error,
+        "Core Metadata has no `Version`, or one that is not the file name's.",
+        "Build the distribution again from one version.";
+    METADATA_VERSION_FLOOR = "BW603" "metadata-version-floor" Error,
+        "An sdist's `PKG-INFO` has no `Metadata-Version`, an invalid one, or one below 2.2 (PEP 643).",
+        "Build the sdist with a current PEP 517 backend.";
+    METADATA_DYNAMIC = "BW604" "metadata-dynamic" Error,
+        "`PKG-INFO` marks `Name`, `Version` or `Metadata-Version` as `Dynamic`, which PEP 643 forbids.",
+        "Write the field's value instead.";
+    SDIST_FILE_NAME = "BW701" "sdist-file-name" Error,
+        "The sdist's file name is not `{name}-{version}.tar.gz` spelled as PEP 625 asks; PyPI rejects it.",
+        "Rename it as the message says, or let a current backend name it.";
+    SDIST_UNREADABLE = "BW702" "sdist-unreadable" Error,
+        "The sdist is not a gzip-compressed tar archive that reads to its end.",
+        "Build the sdist again.";
+    SDIST_UNSAFE_MEMBER = "BW703" "sdist-unsafe-member" Error,
+        "A member could land outside the sdist's directory when unpacked (absolute path, `..`, a link that leaves the tree) or is no regular file, directory or link (a device, a FIFO).",
+        "Rebuild the sdist with a PEP 517 backend from a clean tree.";
+    SDIST_DUPLICATE_MEMBER = "BW704" "sdist-duplicate-member" Error,
+        "A path appears more than once in the sdist; unpacking keeps only the last.",
+        "Write each member once.";
+    SDIST_LAYOUT = "BW705" "sdist-layout" Error,
+        "The sdist's members are not all under one top-level `{name}-{version}/` directory named like the file.",
+        "Let the build backend lay out the sdist.";
+    SDIST_PKG_INFO = "BW706" "sdist-pkg-info" Error,
+        "The sdist's `PKG-INFO` is missing, not UTF-8 or too large.",
+        "Build the sdist with a PEP 517 backend, which writes `PKG-INFO`.";
+    SDIST_LICENSE_FILE = "BW707" "sdist-license-file" Error,
+        "`PKG-INFO` lists a `License-File` that is not in the sdist; PyPI rejects the upload.",
+        "Include the file (binwheel includes every `license-files` match) or drop it from `license-files`.";
+    SDIST_PYPROJECT = "BW708" "sdist-pyproject" Error,
+        "The sdist's `pyproject.toml` is missing, not valid TOML, or names no `[build-system] build-backend`.",
+        "Ship `pyproject.toml` with `build-backend = \"binwheel\"` (or your backend).";
+    SDIST_BINARY = "BW709" "sdist-binary" Error,
+        "The sdist holds a prebuilt native binary; an sdist carries sources.",
+        "Leave it out (`sdist-exclude` in `[tool.binwheel]`).";
     SDIST_PREBUILT_ONLY = "BW710" "sdist-prebuilt-only" Warning,
         "A binary or library of the sdist's `[tool.binwheel]` has only a prebuilt `path` for some targets; prebuilt files never go into an sdist, so no wheel can be built from it for those targets.",
         "Give it a `url` + `sha256` (or `archive` + `member`) pinned for those targets, or a `build` command; `binwheel pin` fills in hashes.";
@@ -110,6 +254,45 @@ pub fn rule_named(text: &str) -> Option<Rule> {
         .iter()
         .copied()
         .find(|r| r.id.eq_ignore_ascii_case(text) || r.name.eq_ignore_ascii_case(text))
+}
+
+/// The families of rules, by the first digit of their number.
+const FAMILIES: [(&str, &str); 8] = [
+    ("BW0", "The file and its binaries"),
+    ("BW1", "Platform tags"),
+    ("BW2", "Linkage"),
+    ("BW3", "Mach-O code signatures"),
+    ("BW4", "SBOMs"),
+    ("BW5", "The wheel archive: names, RECORD, WHEEL"),
+    ("BW6", "Core Metadata"),
+    ("BW7", "sdists"),
+];
+
+/// The rules part of `docs/check.md`: per family, each rule's id, name,
+/// severity, what it finds and how to fix it.
+pub fn rules_markdown() -> String {
+    let mut out = String::new();
+    for (prefix, title) in FAMILIES {
+        let family: Vec<&Rule> = RULES.iter().filter(|r| r.id.starts_with(prefix)).collect();
+        if family.is_empty() {
+            continue;
+        }
+        out.push_str(&format!("### {prefix}xx: {title}\n\n"));
+        out.push_str("| rule | severity | what it finds | how to fix it |\n|---|---|---|---|\n");
+        for r in family {
+            out.push_str(&format!(
+                "| <a id=\"{}\"></a>`{}` `{}` | {} | {} | {} |\n",
+                r.id.to_ascii_lowercase(),
+                r.id,
+                r.name,
+                r.severity.as_str(),
+                r.summary.replace('|', "\\|"),
+                r.fix.replace('|', "\\|")
+            ));
+        }
+        out.push('\n');
+    }
+    out
 }
 
 /// One thing `binwheel check` found.
@@ -148,7 +331,8 @@ impl Finding {
     }
 
     /// `error[BW101 tag-glibc-floor] sona/_bin/sona: message` and, on the
-    /// next line, `  help: ...`.
+    /// next line, `  help: ...`. A message that starts with the file's name
+    /// already is not prefixed with it again.
     pub fn render(&self) -> String {
         let mut out = format!(
             "{}[{} {}]",
@@ -156,7 +340,7 @@ impl Finding {
             self.rule.id,
             self.rule.name
         );
-        if let Some(file) = &self.file {
+        if let Some(file) = self.file.as_ref().filter(|f| !self.message.starts_with(*f)) {
             out.push(' ');
             out.push_str(file);
             out.push(':');

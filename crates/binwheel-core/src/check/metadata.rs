@@ -5,6 +5,7 @@
 
 use std::str::FromStr;
 
+use super::finding::{self as rules, Finding};
 use crate::metadata::normalize_name;
 
 /// Every value of `key` among the header fields of Core Metadata
@@ -37,13 +38,15 @@ pub(super) fn check_metadata(
     text: &str,
     name: &str,
     version: &str,
-    problems: &mut Vec<String>,
+    problems: &mut Vec<Finding>,
 ) {
+    let name_rule = |m: String| Finding::new(rules::METADATA_NAME, m).file(what);
+    let version_rule = |m: String| Finding::new(rules::METADATA_VERSION, m).file(what);
     match metadata_field(text, "Name") {
-        Some(found) if normalize_name(&found) != normalize_name(name) => problems.push(format!(
-            "{what} says Name: {found}, but the filename says {name}"
+        Some(found) if normalize_name(&found) != normalize_name(name) => problems.push(name_rule(
+            format!("{what} says Name: {found}, but the filename says {name}"),
         )),
-        None => problems.push(format!("{what} has no Name")),
+        None => problems.push(name_rule(format!("{what} has no Name"))),
         _ => {}
     }
     match metadata_field(text, "Version") {
@@ -56,12 +59,12 @@ pub(super) fn check_metadata(
                 _ => found == version,
             };
             if !same {
-                problems.push(format!(
+                problems.push(version_rule(format!(
                     "{what} says Version: {found}, but the filename says {version}"
-                ));
+                )));
             }
         }
-        None => problems.push(format!("{what} has no Version")),
+        None => problems.push(version_rule(format!("{what} has no Version"))),
     }
 }
 

@@ -144,6 +144,15 @@ impl Report {
     }
 }
 
+/// `linux`, `macos`, `windows`; for an ELF of another system its name
+/// (`freebsd`).
+fn os_name(f: &Facts) -> String {
+    match f.elf.as_ref().and_then(|e| e.system.as_deref()) {
+        Some(system) => system.to_ascii_lowercase(),
+        None => f.os.name().to_string(),
+    }
+}
+
 fn arch_name(facts: &Facts, arch: Option<crate::target::Arch>) -> Option<&'static str> {
     arch.map(|a| Target::new(facts.os, a).arch_name())
 }
@@ -357,13 +366,19 @@ fn elf_lines(elf: &ElfFacts) -> Lines {
             (Linkage::Dynamic, libc) => format!(
                 "dynamic, {}{}",
                 libc.map_or("unknown", |l| l.name()),
-                elf.interpreter
+                elf.libc_evidence
                     .as_ref()
-                    .map(|i| format!(" (interpreter {i})"))
+                    .map(|e| format!(" ({e})"))
                     .unwrap_or_default()
             ),
         },
     );
+    if let Some(system) = &elf.system {
+        line(
+            "system:",
+            format!("{system} (binwheel builds no wheels for it)"),
+        );
+    }
     if !elf.needed.is_empty() {
         line("needed:", elf.needed.join(", "));
     }
@@ -506,6 +521,8 @@ fn json_facts(f: &Facts) -> Json {
                 }),
             ),
             ("libc", Json::opt(e.libc.map(|l| l.name()))),
+            ("libc_evidence", Json::opt(e.libc_evidence.as_deref())),
+            ("system", Json::opt(e.system.as_deref())),
             ("interpreter", Json::opt(e.interpreter.as_deref())),
             ("needed", Json::strings(&e.needed)),
             ("runpath", Json::opt(e.runpath.as_deref())),
@@ -554,7 +571,7 @@ fn json_facts(f: &Facts) -> Json {
                 Format::Pe => "pe",
             }),
         ),
-        ("os", Json::str(f.os.name())),
+        ("os", Json::str(&os_name(f))),
         ("arch", Json::opt(arch_name(f, f.arch))),
         ("machine", Json::str(&f.machine)),
         ("bits", Json::Int(f.bits.into())),

@@ -23,6 +23,7 @@ use std::str::FromStr;
 use flate2::bufread::GzDecoder;
 use tar::{EntryType, Header};
 
+use super::finding::{self as rules, Finding, Rule};
 use super::metadata::{check_metadata, metadata_field, metadata_fields};
 use super::zip::{fill, MAX_METADATA};
 use crate::inspect;
@@ -51,7 +52,7 @@ const PYPROJECT: &str = "pyproject.toml";
 
 /// Every problem with the sdist at `path`, one line each; empty means it is
 /// an sdist PyPI accepts and that keeps binwheel's promises.
-pub(super) fn check_sdist(path: &Path) -> Vec<String> {
+pub(super) fn check_sdist(path: &Path) -> Vec<Finding> {
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -62,7 +63,7 @@ pub(super) fn check_sdist(path: &Path) -> Vec<String> {
     let spelling = match Scan::run(path, &name.stem) {
         Ok(scan) => scan.judge(&name, &mut rest),
         Err(p) => {
-            rest.push(p);
+            push(&mut rest, rules::SDIST_UNREADABLE, p);
             Spelling::Unknown
         }
     };
@@ -72,43 +73,23 @@ pub(super) fn check_sdist(path: &Path) -> Vec<String> {
         Spelling::Disagrees => None,
     };
     if let Some(stem) = respelled {
-        problems.push(format!(
-            "{file_name} is not spelled as PEP 625 asks, and PyPI rejects it: rename it \
+        push(
+            &mut problems,
+            rules::SDIST_FILE_NAME,
+            format!(
+                "{file_name} is not spelled as PEP 625 asks, and PyPI rejects it: rename it \
              {stem}.tar.gz (the name lowercase with runs of -_. as _, the version normalized)"
-        ));
+            ),
+        );
     }
     problems.extend(rest);
     let mut seen = HashSet::new();
-    problems.retain(|p| seen.insert(p.clone()));
+    problems.retain(|p| seen.insert((p.rule.id, p.file.clone(), p.message.clone())));
     problems
 }
 
-/// The warnings about the sdist at `path`, which do not make it fail:
-/// BW710 for binaries and libraries it cannot build for some targets
-/// ([`super::prebuilt::prebuilt_only_findings`] on its pyproject.toml).
-/// Interim: once the sdist rules report findings, this is one line in
-/// `judge_pyproject`.
-pub(super) fn sdist_warnings(path: &Path) -> Vec<super::finding::Finding> {
-    let file_name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_default();
-    let name = FileName::parse(&file_name, &mut Vec::new());
-    let Ok(scan) = Scan::run(path, &name.stem) else {
-        return Vec::new();
-    };
-    let Some((top, _)) = scan.tops.iter().find(|(_, dir)| *dir) else {
-        return Vec::new();
-    };
-    match scan.text(top, PYPROJECT) {
-        Some(Ok(bytes)) => match std::str::from_utf8(bytes) {
-            Ok(text) => {
-                super::prebuilt::prebuilt_only_findings(&format!("{top}/{PYPROJECT}"), text)
-            }
-            Err(_) => Vec::new(),
-        },
-        _ => Vec::new(),
-    }
+fn push(problems: &mut Vec<Finding>, rule: Rule, message: String) {
+    problems.push(Finding::new(rule, message));
 }
 
 // ---------------------------------------------------------------------------
@@ -134,13 +115,15 @@ enum Spelling {
 }
 
 impl FileName {
-    fn parse(file_name: &str, problems: &mut Vec<String>) -> FileName {
+    fn parse(file_name: &str, problems: &mut Vec<Finding>) -> FileName {
         let stem = match file_name.strip_suffix(".tar.gz") {
             Some(stem) => stem,
             None => {
-                problems.push(format!(
-                    "{file_name} must end in .tar.gz, in lowercase (PEP 625)"
-                ));
+                push(
+                    problems,
+                    rules::SDIST_FILE_NAME,
+                    format!("{file_name} must end in .tar.gz, in lowercase (PEP 625)"),
+                );
                 let cut = file_name.len().saturating_sub(".tar.gz".len());
                 match file_name.get(cut..) {
                     Some(ext) if ext.eq_ignore_ascii_case(".tar.gz") => &file_name[..cut],
@@ -152,9 +135,11 @@ impl FileName {
             .rsplit_once('-')
             .filter(|(n, v)| !n.is_empty() && !v.is_empty());
         let Some((name, version)) = parts else {
-            problems.push(format!(
-                "{file_name} is not named {{name}}-{{version}}.tar.gz (PEP 625)"
-            ));
+            push(
+                problems,
+                rules::SDIST_FILE_NAME,
+                format!("{file_name} is not named {{name}}-{{version}}.tar.gz (PEP 625)"),
+            );
             return FileName {
                 stem: stem.to_string(),
                 parts: None,
@@ -164,10 +149,14 @@ impl FileName {
         let normal_version = match pep440_rs::Version::from_str(version) {
             Ok(v) => v.to_string(),
             Err(e) => {
-                problems.push(format!(
-                    "the file name's version {version} is not a valid PEP 440 version ({})",
-                    first_line(&e.to_string())
-                ));
+                push(
+                    problems,
+                    rules::SDIST_FILE_NAME,
+                    format!(
+                        "the file name's version {version} is not a valid PEP 440 version ({})",
+                        first_line(&e.to_string())
+                    ),
+                );
                 version.to_string()
             }
         };
@@ -207,8 +196,10 @@ struct Scan {
     /// Paths of every member that is not a directory, while there are not too many.
     names: HashSet<String>,
     names_full: bool,
-    member_problems: Vec<String>,
+    member_problems: Vec<Finding>,
     omitted: usize,
+    /// The rule of the first problem only counted.
+    omitted_rule: Option<Rule>,
     /// Why the archive could not be read to its end.
     error: Option<String>,
     headers: u64,
@@ -260,6 +251,7 @@ impl Scan {
             names_full: false,
             member_problems: Vec::new(),
             omitted: 0,
+            omitted_rule: None,
             error: None,
             headers: 0,
             last: None,
@@ -375,17 +367,21 @@ impl Scan {
             .or_else(|| header.link_name_bytes().map(|l| l.into_owned()));
         let mut name = String::from_utf8(name).unwrap_or_else(|e| {
             let lossy = String::from_utf8_lossy(e.as_bytes()).into_owned();
-            self.problem(format!(
-                "{} has a name that is not valid UTF-8; installers expect UTF-8 names",
-                printable(&lossy)
-            ));
+            let shown = printable(&lossy);
+            self.problem(
+                rules::SDIST_UNSAFE_MEMBER,
+                &shown,
+                format!(
+                    "{shown} has a name that is not valid UTF-8; installers expect UTF-8 names"
+                ),
+            );
             lossy
         });
         if name.contains(char::is_control) {
             name = printable(&name);
-            self.problem(format!(
-                "{name} has control characters in its name (shown as ?): rename it"
-            ));
+            let message =
+                format!("{name} has control characters in its name (shown as ?): rename it");
+            self.problem(rules::SDIST_UNSAFE_MEMBER, &name.clone(), message);
         }
         let link = link.map(|l| printable(&String::from_utf8_lossy(&l)));
         (name, link)
@@ -441,20 +437,28 @@ impl Scan {
         data: &mut impl Read,
     ) -> Result<(), String> {
         if is_absolute(name) {
-            self.problem(format!(
-                "{name} is an absolute path; every member must lie under {}/ \
+            self.problem(
+                rules::SDIST_UNSAFE_MEMBER,
+                name,
+                format!(
+                    "{name} is an absolute path; every member must lie under {}/ \
                  (rebuild the sdist with a PEP 517 backend)",
-                self.stem
-            ));
+                    self.stem
+                ),
+            );
             return Ok(());
         }
         let parts: Vec<&str> = components(name).collect();
         if parts.contains(&"..") {
-            self.problem(format!(
-                "{name} has a `..` component: unpacked, it would land outside {}/; \
+            self.problem(
+                rules::SDIST_UNSAFE_MEMBER,
+                name,
+                format!(
+                    "{name} has a `..` component: unpacked, it would land outside {}/; \
                  rebuild the sdist with a PEP 517 backend",
-                self.stem
-            ));
+                    self.stem
+                ),
+            );
             return Ok(());
         }
         let Some(&top) = parts.first() else {
@@ -469,9 +473,13 @@ impl Scan {
             if self.names.len() >= MAX_NAMES {
                 self.names_full = true;
             } else if !self.names.insert(parts.join("/")) {
-                self.problem(format!(
+                self.problem(
+                    rules::SDIST_DUPLICATE_MEMBER,
+                    name,
+                    format!(
                     "{name} appears more than once in the archive; unpacking keeps only the last"
-                ));
+                ),
+                );
             }
         }
         if kind.is_file() || kind.is_contiguous() {
@@ -480,14 +488,18 @@ impl Scan {
         if kind.is_symlink() || kind.is_hard_link() {
             let target = link.unwrap_or_default();
             if link_leaves(&parts, target, kind.is_hard_link()) {
-                self.problem(format!(
-                    "{name} is a {} to {target}, outside {top}/; store the file itself instead",
-                    if kind.is_hard_link() {
-                        "hard link"
-                    } else {
-                        "symbolic link"
-                    }
-                ));
+                self.problem(
+                    rules::SDIST_UNSAFE_MEMBER,
+                    name,
+                    format!(
+                        "{name} is a {} to {target}, outside {top}/; store the file itself instead",
+                        if kind.is_hard_link() {
+                            "hard link"
+                        } else {
+                            "symbolic link"
+                        }
+                    ),
+                );
             }
             return Ok(());
         }
@@ -505,9 +517,13 @@ impl Scan {
                 char::from(kind.as_byte())
             )
         };
-        self.problem(format!(
+        self.problem(
+            rules::SDIST_UNSAFE_MEMBER,
+            name,
+            format!(
             "{name} is {what}; an sdist holds regular files, directories and links: leave it out"
-        ));
+        ),
+        );
         Ok(())
     }
 
@@ -515,10 +531,14 @@ impl Scan {
         let mut head = [0u8; HEAD];
         let n = fill(data, &mut head).map_err(|e| self.broken(&e))?;
         if let Some(format) = native_format(&head[..n]) {
-            self.problem(format!(
+            self.problem(
+                rules::SDIST_BINARY,
+                name,
+                format!(
                 "{name} is a prebuilt {format} binary; an sdist carries sources, not binaries: \
                  leave it out (`sdist-exclude` in [tool.binwheel])"
-            ));
+            ),
+            );
         }
         let (top, file) = match parts {
             [top, file] if *file == PKG_INFO || *file == PYPROJECT => (*top, *file),
@@ -562,11 +582,13 @@ impl Scan {
         }
     }
 
-    fn problem(&mut self, problem: String) {
+    fn problem(&mut self, rule: Rule, file: &str, problem: String) {
         if self.member_problems.len() < MAX_MEMBER_PROBLEMS {
-            self.member_problems.push(problem);
+            self.member_problems
+                .push(Finding::new(rule, problem).file(file));
         } else {
             self.omitted += 1;
+            self.omitted_rule.get_or_insert(rule);
         }
     }
 
@@ -606,40 +628,52 @@ impl Scan {
 
     /// Add the problems found while reading and those that need the whole
     /// archive; say what PKG-INFO makes of the file name.
-    fn judge(self, name: &FileName, problems: &mut Vec<String>) -> Spelling {
+    fn judge(self, name: &FileName, problems: &mut Vec<Finding>) -> Spelling {
         problems.extend(self.member_problems.iter().cloned());
-        if self.omitted > 0 {
-            problems.push(format!(
-                "… and {} more problems with members, like those above",
-                self.omitted
-            ));
+        if let Some(rule) = self.omitted_rule {
+            push(
+                problems,
+                rule,
+                format!(
+                    "… and {} more problems with members, like those above",
+                    self.omitted
+                ),
+            );
         }
         if let Some(error) = &self.error {
-            problems.push(error.clone());
+            push(problems, rules::SDIST_UNREADABLE, error.clone());
             return Spelling::Unknown;
         }
         let stem = &self.stem;
         let top = match self.tops.as_slice() {
             [] => {
-                problems.push(format!(
-                    "the archive has no top-level directory; an sdist holds everything under \
+                push(
+                    problems,
+                    rules::SDIST_LAYOUT,
+                    format!(
+                        "the archive has no top-level directory; an sdist holds everything under \
                      one, {stem}/, with PKG-INFO and pyproject.toml in it"
-                ));
+                    ),
+                );
                 return Spelling::Unknown;
             }
             [(only, true)] if !self.more_tops => {
                 if only != stem {
-                    problems.push(format!(
+                    push(problems, rules::SDIST_LAYOUT, format!(
                         "the archive's top-level directory is {only}/, but the file name says {stem}/"
                     ));
                 }
                 only.clone()
             }
             [(only, false)] if !self.more_tops => {
-                problems.push(format!(
-                    "{only} lies at the top of the archive; everything must be under one \
+                push(
+                    problems,
+                    rules::SDIST_LAYOUT,
+                    format!(
+                        "{only} lies at the top of the archive; everything must be under one \
                      directory, {stem}/"
-                ));
+                    ),
+                );
                 return Spelling::Unknown;
             }
             many => {
@@ -647,17 +681,21 @@ impl Scan {
                     .iter()
                     .map(|(t, dir)| format!("{t}{}", if *dir { "/" } else { "" }))
                     .collect();
-                problems.push(format!(
-                    "the archive has {} top-level entries ({}{}); everything must be under \
+                push(
+                    problems,
+                    rules::SDIST_LAYOUT,
+                    format!(
+                        "the archive has {} top-level entries ({}{}); everything must be under \
                      one directory, {stem}/",
-                    if self.more_tops {
-                        format!("more than {}", many.len())
-                    } else {
-                        many.len().to_string()
-                    },
-                    listed.join(", "),
-                    if self.more_tops { ", …" } else { "" }
-                ));
+                        if self.more_tops {
+                            format!("more than {}", many.len())
+                        } else {
+                            many.len().to_string()
+                        },
+                        listed.join(", "),
+                        if self.more_tops { ", …" } else { "" }
+                    ),
+                );
                 match many.iter().find(|(t, dir)| t == stem && *dir) {
                     Some((t, _)) => t.clone(),
                     None => match self.other_top.clone() {
@@ -672,50 +710,47 @@ impl Scan {
         spelling
     }
 
-    fn judge_pkg_info(&self, top: &str, name: &FileName, problems: &mut Vec<String>) -> Spelling {
+    fn judge_pkg_info(&self, top: &str, name: &FileName, problems: &mut Vec<Finding>) -> Spelling {
         let what = format!("{top}/{PKG_INFO}");
         let text = match self.text(top, PKG_INFO) {
             None => {
-                problems.push(format!(
-                    "{what} is missing; PyPI rejects an sdist without its core metadata \
+                push(
+                    problems,
+                    rules::SDIST_PKG_INFO,
+                    format!(
+                        "{what} is missing; PyPI rejects an sdist without its core metadata \
                      (build the sdist with a PEP 517 backend)"
-                ));
+                    ),
+                );
                 return Spelling::Unknown;
             }
             Some(Err(p)) => {
-                problems.push(p.clone());
+                push(problems, rules::SDIST_PKG_INFO, p.clone());
                 return Spelling::Unknown;
             }
             Some(Ok(bytes)) => match std::str::from_utf8(bytes) {
                 Ok(text) => text,
                 Err(_) => {
-                    problems.push(format!("{what} is not valid UTF-8"));
+                    push(
+                        problems,
+                        rules::SDIST_PKG_INFO,
+                        format!("{what} is not valid UTF-8"),
+                    );
                     return Spelling::Unknown;
                 }
             },
         };
-        match metadata_field(text, "Metadata-Version") {
-            None => problems.push(format!(
-                "{what} has no Metadata-Version; an sdist's must be 2.2 or later (PEP 643)"
-            )),
-            Some(v) => match parse_metadata_version(&v) {
-                None => problems.push(format!(
-                    "{what} has Metadata-Version: {v}, which is not a version like 2.4"
-                )),
-                Some(found) if found < PKG_INFO_FLOOR => problems.push(format!(
-                    "{what} has Metadata-Version {v}; an sdist's must be 2.2 or later \
-                     (PEP 643, the sdist specification): build the sdist with a current backend"
-                )),
-                Some(_) => {}
-            },
-        }
+        metadata_version_problems(&what, text, problems);
         let before = problems.len();
         match &name.parts {
             Some((n, v)) => check_metadata(&what, text, n, v, problems),
             None => {
-                for field in ["Name", "Version"] {
+                for (field, rule) in [
+                    ("Name", rules::METADATA_NAME),
+                    ("Version", rules::METADATA_VERSION),
+                ] {
                     if metadata_field(text, field).is_none() {
-                        problems.push(format!("{what} has no {field}"));
+                        push(problems, rule, format!("{what} has no {field}"));
                     }
                 }
             }
@@ -733,54 +768,72 @@ impl Scan {
                 .iter()
                 .any(|f| f.eq_ignore_ascii_case(&field))
             {
-                problems.push(format!(
+                push(
+                    problems,
+                    rules::METADATA_DYNAMIC,
+                    format!(
                     "{what} marks {field} as Dynamic; PEP 643 does not allow that: write its value"
-                ));
+                ),
+                );
             }
         }
         if !self.names_full {
             for file in metadata_fields(text, "License-File") {
                 let path: Vec<&str> = std::iter::once(top).chain(components(&file)).collect();
                 if !self.names.contains(&path.join("/")) {
-                    problems.push(format!(
-                        "{what} lists License-File: {file}, but {top}/{file} is not in the \
+                    push(
+                        problems,
+                        rules::SDIST_LICENSE_FILE,
+                        format!(
+                            "{what} lists License-File: {file}, but {top}/{file} is not in the \
                          archive; PyPI rejects the upload"
-                    ));
+                        ),
+                    );
                 }
             }
         }
         spelling
     }
 
-    fn judge_pyproject(&self, top: &str, problems: &mut Vec<String>) {
+    fn judge_pyproject(&self, top: &str, problems: &mut Vec<Finding>) {
         let what = format!("{top}/{PYPROJECT}");
         let text = match self.text(top, PYPROJECT) {
             None => {
-                problems.push(format!(
-                    "{what} is missing; the sdist specification requires it, and installers \
+                push(
+                    problems,
+                    rules::SDIST_PYPROJECT,
+                    format!(
+                        "{what} is missing; the sdist specification requires it, and installers \
                      need its [build-system] to build a wheel"
-                ));
+                    ),
+                );
                 return;
             }
             Some(Err(p)) => {
-                problems.push(p.clone());
+                push(problems, rules::SDIST_PYPROJECT, p.clone());
                 return;
             }
             Some(Ok(bytes)) => match String::from_utf8(bytes.clone()) {
                 Ok(text) => text,
                 Err(_) => {
-                    problems.push(format!("{what} is not valid UTF-8"));
+                    push(
+                        problems,
+                        rules::SDIST_PYPROJECT,
+                        format!("{what} is not valid UTF-8"),
+                    );
                     return;
                 }
             },
         };
+        problems.extend(super::prebuilt::prebuilt_only_findings(&what, &text));
         let doc = match toml_edit::Document::parse(text) {
             Ok(doc) => doc,
             Err(e) => {
-                problems.push(format!(
-                    "{what} is not valid TOML: {}",
-                    first_line(e.message())
-                ));
+                push(
+                    problems,
+                    rules::SDIST_PYPROJECT,
+                    format!("{what} is not valid TOML: {}", first_line(e.message())),
+                );
                 return;
             }
         };
@@ -789,15 +842,48 @@ impl Scan {
             .get("build-system")
             .and_then(|t| t.get("build-backend"));
         match backend.map(|b| b.as_str()) {
-            None => problems.push(format!(
-                "{what} has no [build-system] build-backend, so installers fall back to \
+            None => push(
+                problems,
+                rules::SDIST_PYPROJECT,
+                format!(
+                    "{what} has no [build-system] build-backend, so installers fall back to \
                  setuptools' legacy build: add build-backend = \"binwheel\" (or your backend)"
-            )),
-            Some(None) => problems.push(format!(
-                "{what}: [build-system] build-backend is not a string"
-            )),
+                ),
+            ),
+            Some(None) => push(
+                problems,
+                rules::SDIST_PYPROJECT,
+                format!("{what}: [build-system] build-backend is not a string"),
+            ),
             Some(Some(_)) => {}
         }
+    }
+}
+
+/// PKG-INFO's Metadata-Version: present, a version, and 2.2 or later.
+fn metadata_version_problems(what: &str, text: &str, problems: &mut Vec<Finding>) {
+    match metadata_field(text, "Metadata-Version") {
+        None => push(
+            problems,
+            rules::METADATA_VERSION_FLOOR,
+            format!("{what} has no Metadata-Version; an sdist's must be 2.2 or later (PEP 643)"),
+        ),
+        Some(v) => match parse_metadata_version(&v) {
+            None => push(
+                problems,
+                rules::METADATA_VERSION_FLOOR,
+                format!("{what} has Metadata-Version: {v}, which is not a version like 2.4"),
+            ),
+            Some(found) if found < PKG_INFO_FLOOR => push(
+                problems,
+                rules::METADATA_VERSION_FLOOR,
+                format!(
+                    "{what} has Metadata-Version {v}; an sdist's must be 2.2 or later \
+                 (PEP 643, the sdist specification): build the sdist with a current backend"
+                ),
+            ),
+            Some(_) => {}
+        },
     }
 }
 
@@ -1041,6 +1127,9 @@ mod tests {
         let path = dir.path().join(file_name);
         std::fs::write(&path, bytes).unwrap();
         super::super::check_dist(&path)
+            .into_iter()
+            .map(|f| f.message)
+            .collect()
     }
 
     fn check(file_name: &str, members: &[M]) -> Vec<String> {
@@ -1120,14 +1209,13 @@ linux-x86_64 = {}
         let dir = tempfile::tempdir().unwrap();
         let sdist = binwheel_sdist(dir.path());
         assert!(sdist.ends_with("demo_tool-1.0.0rc1.tar.gz"), "{sdist:?}");
-        assert_eq!(check_sdist(&sdist), Vec::<String>::new());
-        assert_eq!(super::super::check_dist(&sdist), Vec::<String>::new());
-        // Its binary is prebuilt only: a warning, not a problem.
-        let warnings: Vec<String> = sdist_warnings(&sdist).iter().map(|w| w.render()).collect();
+        // Its binary is prebuilt only: one warning (BW710), no error.
+        let found: Vec<String> = check_sdist(&sdist).iter().map(|f| f.render()).collect();
         assert_eq!(
-            warnings,
+            found,
             ["warning[BW710 sdist-prebuilt-only] demo_tool-1.0.0rc1/pyproject.toml: binary \"demo\" has only a prebuilt `path` for linux-x86_64: a wheel cannot be built from this sdist there"]
         );
+        assert_eq!(super::super::check_dist(&sdist), check_sdist(&sdist));
     }
 
     #[test]

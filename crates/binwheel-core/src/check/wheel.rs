@@ -14,72 +14,79 @@ use std::path::Path;
 
 use base64::Engine as _;
 
+use super::binaries::{self, Member};
+use super::finding::{self as rules, Finding, Rule};
 use super::metadata::check_metadata;
 use super::zip::{EntryData, Options, Zip, ZipEntry};
-use crate::inspect::{self, Facts, Format, Kind};
+use crate::inspect;
 use crate::tags::{self, PlatformTag, TagPolicy};
 
-/// Every problem with the wheel at `path`, one line each; empty means it is
-/// a wheel PyPI accepts and whose tags are true for its binaries.
-pub fn check_wheel(path: &Path) -> Vec<String> {
-    let mut problems = Vec::new();
+/// Every finding for the wheel at `path`; no error among them means it is a
+/// wheel PyPI accepts and whose tags are true for its binaries.
+pub fn check_wheel(path: &Path) -> Vec<Finding> {
+    let mut found = Vec::new();
     let file_name = path
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     let parsed = WheelName::parse(&file_name);
     if let Err(p) = &parsed {
-        problems.push(p.clone());
+        found.push(Finding::new(rules::WHEEL_FILE_NAME, p.clone()));
     }
     let mut wheel = match Zip::open(path) {
         Ok(z) => z,
         Err(p) => {
-            problems.push(p);
-            return problems;
+            found.push(Finding::new(rules::UNREADABLE, p));
+            return found;
         }
     };
-    let dist_info = name_problems(&wheel, &parsed, &mut problems);
-    entry_problems(&wheel, &mut problems);
+    let dist_info = name_problems(&wheel, &parsed, &mut found);
+    entry_problems(&wheel, &mut found);
 
     let mut read_meta = |wheel: &mut Zip, file: &str| {
-        read_metadata_file(wheel, dist_info.as_deref()?, file, &mut problems)
+        read_metadata_file(wheel, dist_info.as_deref()?, file, &mut found)
     };
     let wheel_file = read_meta(&mut wheel, "WHEEL");
     let metadata = read_meta(&mut wheel, "METADATA");
     let record = read_meta(&mut wheel, "RECORD");
     if let (Ok(w), Some(text)) = (&parsed, &wheel_file) {
-        tag_line_problems(w, text, &mut problems);
+        tag_line_problems(
+            w,
+            text,
+            dist_info.as_deref().unwrap_or_default(),
+            &mut found,
+        );
     }
     if let (Ok(w), Some(text)) = (&parsed, &metadata) {
-        check_metadata("METADATA", text, &w.name, &w.version, &mut problems);
+        check_metadata("METADATA", text, &w.name, &w.version, &mut found);
     }
 
-    let record = Record::new(
-        &wheel,
-        dist_info.as_deref(),
-        record.as_deref(),
-        &mut problems,
-    );
-    let binaries = stream_members(&mut wheel, &record, &mut problems);
+    let record = Record::new(&wheel, dist_info.as_deref(), record.as_deref(), &mut found);
+    let members = stream_members(&mut wheel, &record, &mut found);
+    let judged = binaries::judge(&members, &mut found);
     if let Ok(w) = &parsed {
         let policy = TagPolicy {
             allow_libraries: shipped_libraries(&wheel),
             ..Default::default()
         };
-        platform_problems(w, &binaries, &policy, &mut problems);
+        platform_problems(w, &judged, &policy, &mut found);
     }
-    // Until check reports typed findings, only the SBOM errors are problems.
-    problems.extend(
+    for m in &judged {
+        found.extend(super::signature::signature_findings(&m.name, &m.facts));
+    }
+    found.extend(
         dist_info
             .as_deref()
             .into_iter()
-            .flat_map(|d| super::sbom::sbom_findings(&mut wheel, d))
-            .filter(|f| f.severity == super::finding::Severity::Error)
-            .map(|f| f.render()),
+            .flat_map(|d| super::sbom::sbom_findings(&mut wheel, d)),
     );
     let mut seen = HashSet::new();
-    problems.retain(|p| seen.insert(p.clone()));
-    problems
+    found.retain(|f| seen.insert((f.rule.id, f.file.clone(), f.message.clone())));
+    found
+}
+
+fn at(rule: Rule, file: &str, message: String) -> Finding {
+    Finding::new(rule, message).file(file)
 }
 
 /// Names: unique, and one `.dist-info` directory named like the file,
@@ -87,7 +94,7 @@ pub fn check_wheel(path: &Path) -> Vec<String> {
 fn name_problems(
     wheel: &Zip,
     parsed: &Result<WheelName, String>,
-    problems: &mut Vec<String>,
+    found: &mut Vec<Finding>,
 ) -> Option<String> {
     let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
     for e in &wheel.entries {
@@ -95,7 +102,11 @@ fn name_problems(
     }
     for (name, n) in &counts {
         if *n > 1 {
-            problems.push(format!("{name} appears {n} times in the archive"));
+            found.push(at(
+                rules::DUPLICATE_NAME,
+                name,
+                format!("{name} appears {n} times in the archive"),
+            ));
         }
     }
     let mut dist_infos: Vec<&str> = wheel
@@ -106,27 +117,28 @@ fn name_problems(
         .collect();
     dist_infos.sort();
     dist_infos.dedup();
+    let problem = |message: String| Finding::new(rules::DIST_INFO, message);
     match (dist_infos.as_slice(), parsed) {
         ([one], Ok(w)) => {
             let expected = crate::plan::dist_info_dir(&w.name, &w.version);
             if *one != expected {
-                problems.push(format!(
+                found.push(problem(format!(
                     "the metadata directory is {one}, but the filename says {expected}"
-                ));
+                )));
             }
             Some(one.to_string())
         }
         ([one], Err(_)) => Some(one.to_string()),
         ([], _) => {
-            problems.push("the wheel has no .dist-info directory".into());
+            found.push(problem("the wheel has no .dist-info directory".into()));
             None
         }
         (many, _) => {
-            problems.push(format!(
+            found.push(problem(format!(
                 "the wheel has {} .dist-info directories ({}); it must have exactly one",
                 many.len(),
                 many.join(", ")
-            ));
+            )));
             None
         }
     }
@@ -134,28 +146,40 @@ fn name_problems(
 
 /// Each entry: stored or deflate, not encrypted, an executable mode with
 /// the regular-file type bits.
-fn entry_problems(wheel: &Zip, problems: &mut Vec<String>) {
+fn entry_problems(wheel: &Zip, found: &mut Vec<Finding>) {
     for e in &wheel.entries {
         if !matches!(e.method, 0 | 8) {
-            problems.push(format!(
-                "{} is compressed with method {} ({}); PyPI accepts only stored (0) and deflate (8)",
-                e.name,
-                e.method,
-                method_name(e.method)
+            found.push(at(
+                rules::COMPRESSION,
+                &e.name,
+                format!(
+                    "{} is compressed with method {} ({}); PyPI accepts only stored (0) and deflate (8)",
+                    e.name,
+                    e.method,
+                    method_name(e.method)
+                ),
             ));
         }
         if e.flags & 1 != 0 {
-            problems.push(format!("{} is encrypted", e.name));
+            found.push(at(
+                rules::ENCRYPTED,
+                &e.name,
+                format!("{} is encrypted", e.name),
+            ));
         }
         if let Some(mode) = e.unix_mode() {
             if mode & 0o111 != 0 && mode & 0o170000 == 0 {
-                problems.push(format!(
-                    "{} has mode {:#o} without the file type bits; write {:#o} (S_IFREG | {:#o}) \
-                     so every unzip and installer sees a regular executable file",
-                    e.name,
-                    mode,
-                    0o100000 | (mode & 0o7777),
-                    mode & 0o7777
+                found.push(at(
+                    rules::MODE_FILE_TYPE,
+                    &e.name,
+                    format!(
+                        "{} has mode {:#o} without the file type bits; write {:#o} (S_IFREG | {:#o}) \
+                         so every unzip and installer sees a regular executable file",
+                        e.name,
+                        mode,
+                        0o100000 | (mode & 0o7777),
+                        mode & 0o7777
+                    ),
                 ));
             }
         }
@@ -167,46 +191,99 @@ fn read_metadata_file(
     wheel: &mut Zip,
     dist_info: &str,
     file: &str,
-    problems: &mut Vec<String>,
+    found: &mut Vec<Finding>,
 ) -> Option<String> {
     let name = format!("{dist_info}/{file}");
     let Some(entry) = wheel.entries.iter().find(|e| e.name == name).cloned() else {
-        problems.push(format!("{name} is missing"));
+        found.push(at(
+            rules::METADATA_FILE,
+            &name,
+            format!("{name} is missing"),
+        ));
         return None;
     };
     match wheel.read(&entry, Options::collect()) {
         Ok(data) => Some(String::from_utf8_lossy(&data.collected).into_owned()),
         Err(p) => {
-            problems.push(p);
+            found.push(at(rules::METADATA_FILE, &name, p));
             None
         }
     }
 }
 
-/// The `WHEEL` file's `Tag` lines against the tags of the file name.
-fn tag_line_problems(w: &WheelName, wheel_file: &str, problems: &mut Vec<String>) {
-    let mut listed: Vec<String> = wheel_file
-        .lines()
-        .filter_map(|l| l.strip_prefix("Tag:"))
-        .map(|t| t.trim().to_string())
-        .collect();
+/// The `WHEEL` file's `Tag` lines against the tags of the file name. A
+/// line holding a compressed tag set (`py3-none-a.b`) counts as the tags it
+/// expands to, with a warning of its own.
+fn tag_line_problems(w: &WheelName, wheel_file: &str, dist_info: &str, found: &mut Vec<Finding>) {
+    let what = format!("{dist_info}/WHEEL");
+    let mut listed: Vec<String> = Vec::new();
+    for line in wheel_file.lines().filter_map(|l| l.strip_prefix("Tag:")) {
+        let line = line.trim();
+        let expanded = expand_tag_set(line);
+        if expanded.len() > 1 {
+            found.push(
+                at(
+                    rules::COMPRESSED_TAG_LINE,
+                    &what,
+                    format!(
+                        "WHEEL has the compressed tag set {line} on one Tag line; the wheel \
+                         spec wants one Tag line per tag (pip does not read them)"
+                    ),
+                )
+                .help(format!(
+                    "write {} Tag lines: {}",
+                    expanded.len(),
+                    expanded.join(", ")
+                )),
+            );
+        }
+        listed.extend(expanded);
+    }
     listed.sort();
     listed.dedup();
     let expected = w.expanded_tags();
     let missing: Vec<&String> = expected.iter().filter(|t| !listed.contains(t)).collect();
     let extra: Vec<&String> = listed.iter().filter(|t| !expected.contains(t)).collect();
     if !missing.is_empty() {
-        problems.push(format!(
-            "WHEEL lacks Tag lines for {} (from the filename)",
-            join(&missing)
+        found.push(at(
+            rules::WHEEL_TAGS,
+            &what,
+            format!(
+                "WHEEL lacks Tag lines for {} (from the filename)",
+                join(&missing)
+            ),
         ));
     }
     if !extra.is_empty() {
-        problems.push(format!(
-            "WHEEL has Tag lines the filename does not: {}",
-            join(&extra)
+        found.push(at(
+            rules::WHEEL_TAGS,
+            &what,
+            format!(
+                "WHEEL has Tag lines the filename does not: {}",
+                join(&extra)
+            ),
         ));
     }
+}
+
+/// `py3-none-a.b` → `py3-none-a`, `py3-none-b` (sorted); text that is not
+/// three dash-separated parts stays as it is.
+fn expand_tag_set(text: &str) -> Vec<String> {
+    let parts: Vec<&str> = text.split('-').collect();
+    let [python, abi, platform] = parts.as_slice() else {
+        return vec![text.to_string()];
+    };
+    let mut out = Vec::new();
+    for py in python.split('.') {
+        for abi in abi.split('.') {
+            for plat in platform.split('.') {
+                out.push(format!("{py}-{abi}-{plat}"));
+            }
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
 
 /// `RECORD`, read: its rows by path, and its own name in the archive.
@@ -223,7 +300,7 @@ impl Record {
         wheel: &Zip,
         dist_info: Option<&str>,
         text: Option<&str>,
-        problems: &mut Vec<String>,
+        found: &mut Vec<Finding>,
     ) -> Record {
         let mut rows = HashMap::new();
         let member_names: HashSet<&str> = wheel.entries.iter().map(|e| e.name.as_str()).collect();
@@ -231,18 +308,23 @@ impl Record {
         let mut missing = Vec::new();
         for row in parsed {
             if !member_names.contains(row.path.as_str()) {
-                missing.push(format!(
-                    "RECORD lists {}, which is not in the archive",
-                    row.path
+                missing.push(at(
+                    rules::RECORD_EXTRA,
+                    &row.path,
+                    format!("RECORD lists {}, which is not in the archive", row.path),
                 ));
             }
             let path = row.path.clone();
             // A later row for the same path replaces the earlier one.
             if rows.insert(path.clone(), row).is_some() {
-                problems.push(format!("RECORD lists {path} twice"));
+                found.push(at(
+                    rules::RECORD_DUPLICATE,
+                    &path,
+                    format!("RECORD lists {path} twice"),
+                ));
             }
         }
-        problems.extend(missing);
+        found.extend(missing);
         Record {
             present: text.is_some(),
             rows,
@@ -260,43 +342,43 @@ impl Record {
 
 /// Stream every member once: its RECORD row against its bytes, and the
 /// facts of each one that is a binary.
-fn stream_members(
-    wheel: &mut Zip,
-    record: &Record,
-    problems: &mut Vec<String>,
-) -> Vec<(String, Facts)> {
+fn stream_members(wheel: &mut Zip, record: &Record, found: &mut Vec<Finding>) -> Vec<Member> {
     let mut binaries = Vec::new();
     let entries = wheel.entries.clone();
     let mut hashed = HashSet::new();
     for e in entries.iter().filter(|e| !e.name.ends_with('/')) {
         let row = record.rows.get(&e.name);
         if record.present && row.is_none() && !record.is_self_or_signature(&e.name) {
-            problems.push(format!("{} is not listed in RECORD", e.name));
+            found.push(at(
+                rules::RECORD_UNLISTED,
+                &e.name,
+                format!("{} is not listed in RECORD", e.name),
+            ));
         }
-        let algo = row.and_then(|r| hash_algorithm(&e.name, &r.hash, problems));
+        let algo = row.and_then(|r| hash_algorithm(&e.name, &r.hash, found));
         if !hashed.insert(e.name.clone()) {
             continue; // a duplicate name: already reported
         }
         let data = match wheel.read(e, Options::stream(algo)) {
             Ok(d) => d,
             Err(p) => {
-                problems.push(p);
+                found.push(at(rules::MEMBER_UNREADABLE, &e.name, p));
                 continue;
             }
         };
         if let Some(row) = row {
             let is_record = record.name.as_deref() == Some(e.name.as_str());
-            row_problems(&e.name, row, is_record, algo, &data, problems);
+            row_problems(&e.name, row, is_record, algo, &data, found);
         }
         if let Some(temp) = data.binary {
-            binaries.extend(binary_member(e, temp, problems));
+            binaries.extend(binary_member(e, temp, found));
         }
     }
     binaries
 }
 
 /// The algorithm of a RECORD hash, if it is one a wheel may use.
-fn hash_algorithm(name: &str, hash: &str, problems: &mut Vec<String>) -> Option<&'static str> {
+fn hash_algorithm(name: &str, hash: &str, found: &mut Vec<Finding>) -> Option<&'static str> {
     if hash.is_empty() {
         return None;
     }
@@ -305,8 +387,12 @@ fn hash_algorithm(name: &str, hash: &str, problems: &mut Vec<String>) -> Option<
         Some("sha384") => Some("sha384"),
         Some("sha512") => Some("sha512"),
         _ => {
-            problems.push(format!(
-                "RECORD's hash for {name} is {hash}; it must be sha256=<urlsafe base64> (or sha384/sha512)"
+            found.push(at(
+                rules::RECORD_HASH_ALGORITHM,
+                name,
+                format!(
+                    "RECORD's hash for {name} is {hash}; it must be sha256=<urlsafe base64> (or sha384/sha512)"
+                ),
             ));
             None
         }
@@ -321,11 +407,15 @@ fn row_problems(
     is_record: bool,
     algo: Option<&str>,
     data: &EntryData,
-    problems: &mut Vec<String>,
+    found: &mut Vec<Finding>,
 ) {
     if is_record {
         if !row.hash.is_empty() || !row.size.is_empty() {
-            problems.push("RECORD lists a hash or size for itself; leave both empty".into());
+            found.push(at(
+                rules::RECORD_SELF,
+                name,
+                "RECORD lists a hash or size for itself; leave both empty".into(),
+            ));
         }
         return;
     }
@@ -335,84 +425,61 @@ fn row_problems(
             base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest)
         );
         if row.hash != want {
-            problems.push(format!(
-                "{name}: RECORD says {}, but the file hashes to {want}",
-                row.hash
+            found.push(at(
+                rules::RECORD_HASH,
+                name,
+                format!(
+                    "{name}: RECORD says {}, but the file hashes to {want}",
+                    row.hash
+                ),
             ));
         }
     }
     if row.size != data.size.to_string() {
-        problems.push(format!(
-            "{name}: RECORD says {} bytes, but the file has {}",
-            if row.size.is_empty() {
-                "no size"
-            } else {
-                &row.size
-            },
-            data.size
+        found.push(at(
+            rules::RECORD_SIZE,
+            name,
+            format!(
+                "{name}: RECORD says {} bytes, but the file has {}",
+                if row.size.is_empty() {
+                    "no size"
+                } else {
+                    &row.size
+                },
+                data.size
+            ),
         ));
     }
 }
 
-/// The facts of a member that starts like a binary, and whether an
-/// executable one may run once installed.
-fn binary_member(e: &ZipEntry, temp: File, problems: &mut Vec<String>) -> Option<(String, Facts)> {
+/// The facts of a member that starts like a binary.
+fn binary_member(e: &ZipEntry, temp: File, found: &mut Vec<Finding>) -> Option<Member> {
     match inspect::inspect_reader(temp) {
-        Ok(facts) => {
-            if matches!(facts.format, Format::Elf | Format::MachO)
-                && facts.kind == Kind::Executable
-                && e.unix_mode().is_none_or(|m| m & 0o111 == 0)
-            {
-                problems.push(format!(
-                    "{} is {} executable but has no execute bits in the archive \
-                     (mode {}); installers would install it unable to run",
-                    e.name,
-                    facts.describe(),
-                    e.unix_mode().map_or("unset".into(), |m| format!("{m:#o}"))
-                ));
-            }
-            if presented_as_runnable(e) {
-                problems.extend(signature_errors(&e.name, &facts));
-            }
-            Some((e.name.clone(), facts))
-        }
+        Ok(facts) => Some(Member {
+            name: e.name.clone(),
+            mode: e.unix_mode(),
+            facts,
+        }),
         Err(err) if err.kind == inspect::InspectErrorKind::NotExecutable => None,
         Err(err) => {
-            problems.push(format!("{}: {err}", e.name));
+            found.push(at(
+                rules::BINARY_UNREADABLE,
+                &e.name,
+                format!("{}: {err}", e.name),
+            ));
             None
         }
     }
 }
 
-/// Whether the wheel presents `e` as something to run or load: an execute
-/// bit, a script, or a binary directory. Test data and files for other
-/// platforms shipped as package data are not judged by their signatures.
-fn presented_as_runnable(e: &ZipEntry) -> bool {
-    e.unix_mode().is_some_and(|m| m & 0o111 != 0)
-        || e.name.contains(".data/scripts/")
-        || e.name
-            .split('/')
-            .any(|d| d == "_bin" || d.ends_with(".libs") || d == ".dylibs")
-}
-
-/// The Mach-O code signature errors (BW3xx) of a binary, until the checks
-/// report findings instead of lines.
-fn signature_errors(name: &str, facts: &Facts) -> Vec<String> {
-    let findings = super::signature::signature_findings(name, facts);
-    findings
-        .iter()
-        .filter(|f| f.severity == super::finding::Severity::Error)
-        .map(|f| f.render())
-        .collect()
-}
-
-/// Tags: PyPI's rules, then every binary against every platform tag. Text
-/// in the file name that is no platform tag is reported where it sorts.
+/// Tags: PyPI's rules, then every program of the wheel against every
+/// platform tag. Text in the file name that is no platform tag is reported
+/// where it sorts.
 fn platform_problems(
     w: &WheelName,
-    binaries: &[(String, Facts)],
+    programs: &[&Member],
     policy: &TagPolicy,
-    problems: &mut Vec<String>,
+    found: &mut Vec<Finding>,
 ) {
     let platforms = w.platform_tags();
     for tag in &platforms {
@@ -420,13 +487,16 @@ fn platform_problems(
             Ok(tag) => tags::pypi_problem(tag),
             Err(text) => Some(tags::pypi::refusal(text)),
         };
-        problems.extend(refused);
+        found.extend(refused.map(|m| Finding::new(rules::TAG_PYPI, m)));
     }
-    let refs: Vec<(&str, &Facts)> = binaries.iter().map(|(n, f)| (n.as_str(), f)).collect();
+    let refs: Vec<(&str, &inspect::Facts)> = programs
+        .iter()
+        .map(|m| (m.name.as_str(), &m.facts))
+        .collect();
     for tag in platforms {
         match tag {
-            Ok(tag) => problems.extend(tags::check_tags(&[tag], &refs, policy)),
-            Err(text) => problems.push(tags::unknown_tag(&text)),
+            Ok(tag) => found.extend(tags::check_tags(&[tag], &refs, policy)),
+            Err(text) => found.push(Finding::new(rules::TAG_UNKNOWN, tags::unknown_tag(&text))),
         }
     }
 }
@@ -518,17 +588,7 @@ impl WheelName {
     }
 
     fn expanded_tags(&self) -> Vec<String> {
-        let mut out = Vec::new();
-        for py in self.python.split('.') {
-            for abi in self.abi.split('.') {
-                for plat in self.platform.split('.') {
-                    out.push(format!("{py}-{abi}-{plat}"));
-                }
-            }
-        }
-        out.sort();
-        out.dedup();
-        out
+        expand_tag_set(&format!("{}-{}-{}", self.python, self.abi, self.platform))
     }
 }
 

@@ -63,7 +63,7 @@ struct Load {
 
 pub(super) fn inspect<'a, R: ReadRef<'a>>(input: Input<'a, R>) -> Result<Facts, InspectError> {
     let eh = read_header(&input)?;
-    let (arch, machine) = machine(eh.machine, eh.is64, eh.big);
+    let (mut arch, mut machine) = machine(eh.machine, eh.is64, eh.big);
     let kind_from_type = kind_of_type(&input, eh.e_type)?;
     let segments = read_segments(&input, &eh)?;
     let interpreter = read_interpreter(&input, segments.interp)?;
@@ -77,14 +77,23 @@ pub(super) fn inspect<'a, R: ReadRef<'a>>(input: Input<'a, R>) -> Result<Facts, 
     } else {
         Linkage::Dynamic
     };
-    let libc = match linkage {
-        Linkage::Static => None,
-        Linkage::Dynamic => Some(libc_of(
-            interpreter.as_deref(),
-            &dynamic.needed,
-            &dynamic.versions,
-        )),
+    let (libc, libc_evidence) = match linkage {
+        Linkage::Static => (None, None),
+        Linkage::Dynamic => {
+            let (libc, evidence) =
+                libc_of(interpreter.as_deref(), &dynamic.needed, &dynamic.versions);
+            (Some(libc), Some(evidence))
+        }
     };
+    // An ELF for another system: facts, but no architecture a tag can name.
+    let system = eh
+        .system
+        .clone()
+        .or_else(|| freebsd_by_loader(interpreter.as_deref(), &dynamic.needed));
+    if let Some(system) = &system {
+        arch = None;
+        machine = format!("{machine} ({system})");
+    }
     let kind = kind_from_type.unwrap_or(
         if interpreter.is_some() || dynamic.flags_1 & DF_1_PIE != 0 {
             Kind::Executable
@@ -112,6 +121,8 @@ pub(super) fn inspect<'a, R: ReadRef<'a>>(input: Input<'a, R>) -> Result<Facts, 
         elf: Some(ElfFacts {
             linkage,
             libc,
+            libc_evidence,
+            system,
             interpreter,
             needed: dynamic.needed,
             runpath: dynamic.runpath.or(dynamic.rpath),
@@ -129,6 +140,8 @@ pub(super) fn inspect<'a, R: ReadRef<'a>>(input: Input<'a, R>) -> Result<Facts, 
 
 /// The fields of the ELF file header binwheel reads.
 struct FileHeader {
+    /// The system EI_OSABI names when it is not Linux or System V.
+    system: Option<String>,
     is64: bool,
     big: bool,
     e_type: u16,
@@ -163,12 +176,7 @@ fn read_header<'a, R: ReadRef<'a>>(input: &Input<'a, R>) -> Result<FileHeader, I
         }
     };
     let osabi = ident.u8(7);
-    if !matches!(osabi, 0 | 3) {
-        return Err(InspectError::unsupported(format!(
-            "an ELF for {} (EI_OSABI {osabi}); binwheel builds wheels for Linux, macOS and Windows",
-            osabi_name(osabi)
-        )));
-    }
+    let system = (!matches!(osabi, 0 | 3)).then(|| osabi_name(osabi));
     let header_size = if is64 { 64 } else { 52 };
     let eh = Fields::new(input.bytes(0, header_size, "the ELF header")?, big);
     let (phoff, shoff, flags, phentsize, phnum, shentsize) = if is64 {
@@ -191,6 +199,7 @@ fn read_header<'a, R: ReadRef<'a>>(input: &Input<'a, R>) -> Result<FileHeader, I
         )
     };
     Ok(FileHeader {
+        system,
         is64,
         big,
         e_type: eh.u16(16),
@@ -492,10 +501,20 @@ fn map_address(loads: &[Load], addr: u64) -> Option<(u64, u64)> {
     })
 }
 
-fn libc_of(interpreter: Option<&str>, needed: &[String], versions: &[(String, String)]) -> Libc {
+/// The C library a dynamic ELF is linked against, and the fact that says
+/// so. musl: its loader as interpreter, or (a library has no interpreter)
+/// a need for `libc.musl-*.so.1`, `ld-musl-*.so.1` or musl's plain
+/// `libc.so`. glibc: its loader, or a need for `libc.so.6`, or `GLIBC_`
+/// symbol versions. The interpreter decides when there is one; musl's
+/// names come before glibc's symbol versions.
+fn libc_of(
+    interpreter: Option<&str>,
+    needed: &[String],
+    versions: &[(String, String)],
+) -> (Libc, String) {
     if let Some(interp) = interpreter {
         let base = interp.rsplit('/').next().unwrap_or(interp);
-        return if base.starts_with("ld-musl-") {
+        let libc = if base.starts_with("ld-musl-") {
             Libc::Musl
         } else if base.starts_with("ld-linux") || base.starts_with("ld64.so.") || base == "ld.so.1"
         {
@@ -503,20 +522,34 @@ fn libc_of(interpreter: Option<&str>, needed: &[String], versions: &[(String, St
         } else {
             Libc::Unknown
         };
+        return (libc, format!("loader {interp}"));
     }
-    // A shared library has no loader of its own: go by what it links.
-    if needed.iter().any(|n| n == "libc.so.6")
-        || versions.iter().any(|(_, v)| v.starts_with("GLIBC_"))
-    {
-        Libc::Glibc
-    } else if needed
-        .iter()
-        .any(|n| n == "libc.so" || n.starts_with("libc.musl-"))
-    {
-        Libc::Musl
+    let musl = |n: &String| {
+        n == "libc.so"
+            || (n.starts_with("libc.musl-") || n.starts_with("ld-musl-")) && n.ends_with(".so.1")
+    };
+    if let Some(n) = needed.iter().find(|n| musl(n)) {
+        return (Libc::Musl, format!("DT_NEEDED {n}"));
+    }
+    if needed.iter().any(|n| n == "libc.so.6") {
+        return (Libc::Glibc, "DT_NEEDED libc.so.6".into());
+    }
+    if let Some((lib, v)) = versions.iter().find(|(_, v)| v.starts_with("GLIBC_")) {
+        return (Libc::Glibc, format!("symbol version {v} from {lib}"));
+    }
+    let evidence = if needed.is_empty() {
+        "no DT_NEEDED".to_string()
     } else {
-        Libc::Unknown
-    }
+        format!("DT_NEEDED {}", needed.join(", "))
+    };
+    (Libc::Unknown, evidence)
+}
+
+/// FreeBSD, for an ELF that says System V in EI_OSABI (as zig and clang
+/// write it) but loads through FreeBSD's loader or libc.
+fn freebsd_by_loader(interpreter: Option<&str>, needed: &[String]) -> Option<String> {
+    let loader = interpreter.is_some_and(|i| i.starts_with("/libexec/ld-elf"));
+    (loader || needed.iter().any(|n| n == "libc.so.7")).then(|| "FreeBSD".to_string())
 }
 
 fn machine(e_machine: u16, is64: bool, big: bool) -> (Option<Arch>, String) {
@@ -613,9 +646,45 @@ mod tests {
     }
 
     #[test]
-    fn refuses_other_systems() {
-        let err = inspect_bytes(&elf64(EM_X86_64, 9, &[])).unwrap_err();
-        assert!(err.message().contains("an ELF for FreeBSD"), "{err}");
+    fn other_systems_have_facts_but_no_arch() {
+        let facts = inspect_bytes(&elf64(EM_X86_64, 9, &[])).unwrap();
+        assert_eq!(facts.arch, None);
+        assert_eq!(facts.machine, "x86-64 (FreeBSD)");
+        assert_eq!(facts.elf.unwrap().system.as_deref(), Some("FreeBSD"));
+        let mut d = elf64(EM_X86_64, 0, &[[PT_INTERP as u64, 120, 0, 22]]);
+        d.extend(b"/libexec/ld-elf.so.1\0\0");
+        let facts = inspect_bytes(&d).unwrap();
+        assert_eq!(facts.describe(), "an x86-64 (FreeBSD) ELF");
+    }
+
+    #[test]
+    fn libc_evidence() {
+        let needs = |n: &[&str]| n.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let glibc_versions = vec![("libc.so.6".to_string(), "GLIBC_2.17".to_string())];
+        assert_eq!(
+            libc_of(None, &needs(&["libc.musl-aarch64.so.1"]), &[]),
+            (Libc::Musl, "DT_NEEDED libc.musl-aarch64.so.1".into())
+        );
+        assert_eq!(
+            libc_of(None, &needs(&["ld-musl-x86_64.so.1"]), &glibc_versions),
+            (Libc::Musl, "DT_NEEDED ld-musl-x86_64.so.1".into())
+        );
+        assert_eq!(
+            libc_of(None, &needs(&["libm.so.6"]), &glibc_versions),
+            (
+                Libc::Glibc,
+                "symbol version GLIBC_2.17 from libc.so.6".into()
+            )
+        );
+        assert_eq!(
+            libc_of(None, &needs(&["libz.so.1", "libc.so.6"]), &[]),
+            (Libc::Glibc, "DT_NEEDED libc.so.6".into())
+        );
+        assert_eq!(
+            libc_of(Some("/lib/ld-musl-armhf.so.1"), &needs(&["libc.so.6"]), &[]),
+            (Libc::Musl, "loader /lib/ld-musl-armhf.so.1".into())
+        );
+        assert_eq!(libc_of(None, &needs(&["libfoo.so"]), &[]).0, Libc::Unknown);
     }
 
     #[test]

@@ -109,6 +109,13 @@ pub struct ElfFacts {
     pub linkage: Linkage,
     /// `None` for static binaries.
     pub libc: Option<Libc>,
+    /// What says which C library it is: `loader /lib/ld-musl-aarch64.so.1`,
+    /// `DT_NEEDED libc.musl-aarch64.so.1`, `symbol version GLIBC_2.17 from
+    /// libc.so.6`. `None` for static binaries.
+    pub libc_evidence: Option<String>,
+    /// The system the ELF is for when it is not Linux (`FreeBSD`, from
+    /// EI_OSABI or its loader); such a file has no wheel tag (`arch` is `None`).
+    pub system: Option<String>,
     /// PT_INTERP, e.g. `/lib64/ld-linux-x86-64.so.2`.
     pub interpreter: Option<String>,
     /// DT_NEEDED, in file order.
@@ -310,7 +317,7 @@ pub enum InspectErrorKind {
     Truncated,
     /// Inconsistent or implausible header values.
     Malformed,
-    /// A valid binary binwheel does not build wheels for (FreeBSD ELF, DOS MZ…).
+    /// A valid binary binwheel does not build wheels for (a DOS MZ…).
     Unsupported,
     /// Reading the file failed.
     Io,

@@ -10,6 +10,7 @@
 
 use super::grammar::{LegacyManylinux, PlatformTag};
 use super::{allowed, Binary, TagPolicy};
+use crate::check::finding::{self as rules, Finding};
 use crate::error::Error;
 use crate::inspect::{Facts, Format, Libc, Linkage, Version};
 use crate::target::{Arch, Os, Target};
@@ -136,9 +137,10 @@ fn linux_needs(facts: &Facts, policy: &TagPolicy) -> LinuxNeeds {
             dynamic_musl: false,
         };
     }
-    let loader = match &elf.interpreter {
-        Some(path) => format!("loader {path}"),
-        None => format!("DT_NEEDED {}", elf.needed.join(", ")),
+    let loader = match (&elf.libc_evidence, &elf.interpreter) {
+        (Some(evidence), _) => evidence.clone(),
+        (None, Some(path)) => format!("loader {path}"),
+        (None, None) => format!("DT_NEEDED {}", elf.needed.join(", ")),
     };
     if elf.arm_hard_float == Some(false) {
         let why = "is a soft-float (armel) ARM binary, and manylinux and musllinux \
@@ -439,7 +441,7 @@ fn manylinux_problem(
 }
 
 /// Why the Linux `tag` is not true for the binary `name`.
-pub(super) fn binary_problems(tag: &PlatformTag, binary: &Binary, out: &mut Vec<String>) {
+pub(super) fn binary_problems(tag: &PlatformTag, binary: &Binary, out: &mut Vec<Finding>) {
     let (name, facts, policy) = (binary.name, binary.facts, binary.policy);
     let (PlatformTag::Linux { arch }
     | PlatformTag::Manylinux { arch, .. }
@@ -452,25 +454,35 @@ pub(super) fn binary_problems(tag: &PlatformTag, binary: &Binary, out: &mut Vec<
         return;
     }
     let needs = linux_needs(facts, policy);
+    let found = |rule, message: String| Finding::new(rule, message).file(name);
     match tag {
         PlatformTag::Manylinux { glibc, .. } => match needs.glibc {
-            Err(why) => out.push(format!(
-                "{tag} is not true for {name}: the tag is for glibc systems, but {name} {why}"
+            Err(why) => out.push(found(
+                rules::TAG_LIBC,
+                format!(
+                    "{tag} is not true for {name}: the tag is for glibc systems, but {name} {why}"
+                ),
             )),
             Ok((need, why)) => {
                 if need > glibc.1 {
-                    out.push(format!(
-                        "{tag} is not true for {name}: it needs glibc 2.{need} ({why}), \
-                         but the tag promises only glibc {}.{}",
-                        glibc.0, glibc.1
+                    out.push(found(
+                        rules::TAG_GLIBC_FLOOR,
+                        format!(
+                            "{tag} is not true for {name}: it needs glibc 2.{need} ({why}), \
+                             but the tag promises only glibc {}.{}",
+                            glibc.0, glibc.1
+                        ),
                     ));
                 }
                 library_problems(name, facts, policy, false, out);
             }
         },
         PlatformTag::Musllinux { .. } => match needs.musl {
-            Err(why) => out.push(format!(
-                "{tag} is not true for {name}: the tag is for musl systems, but {name} {why}"
+            Err(why) => out.push(found(
+                rules::TAG_LIBC,
+                format!(
+                    "{tag} is not true for {name}: the tag is for musl systems, but {name} {why}"
+                ),
             )),
             Ok(()) => library_problems(name, facts, policy, true, out),
         },
@@ -484,7 +496,7 @@ fn library_problems(
     facts: &Facts,
     policy: &TagPolicy,
     musl: bool,
-    out: &mut Vec<String>,
+    out: &mut Vec<Finding>,
 ) {
     let Some(elf) = &facts.elf else { return };
     let interp_base = elf
@@ -513,12 +525,13 @@ fn library_problems(
         } else {
             ("them", "are")
         };
-        out.push(format!(
+        let message = format!(
             "{name} needs {}, which {are} not part of the {family} policy (a {family} system \
              need not have {these}); link {these} statically, or ship {these} in the wheel and \
              allow {these} (allow-libraries)",
             missing.join(", ")
-        ));
+        );
+        out.push(Finding::new(rules::TAG_LIBRARY_POLICY, message).file(name));
     }
 }
 

@@ -7,6 +7,7 @@
 
 use super::grammar::{MacArch, PlatformTag};
 use super::{allowed, Binary, TagPolicy};
+use crate::check::finding::{self as rules, Finding};
 use crate::error::Error;
 use crate::inspect::{ApplePlatform, Facts, Format, MachoFacts, MachoSlice, Version};
 use crate::target::{Arch, Os, Target};
@@ -135,7 +136,7 @@ pub(super) fn tag_problem(tag: &PlatformTag) -> Option<String> {
 
 /// Why the macOS `tag` is not true for the binary `name`: a missing slice,
 /// a slice for another Apple OS or a newer macOS, a dylib macOS lacks.
-pub(super) fn binary_problems(tag: &PlatformTag, binary: &Binary, out: &mut Vec<String>) {
+pub(super) fn binary_problems(tag: &PlatformTag, binary: &Binary, out: &mut Vec<Finding>) {
     let (name, facts, policy) = (binary.name, binary.facts, binary.policy);
     let PlatformTag::Macos { version, arch } = tag else {
         return;
@@ -150,11 +151,7 @@ pub(super) fn binary_problems(tag: &PlatformTag, binary: &Binary, out: &mut Vec<
     };
     for want in arch.slices().unwrap_or(&[Arch::X86_64, Arch::Aarch64]) {
         let Some(slice) = macho.slices.iter().find(|s| s.arch == Some(*want)) else {
-            out.push(format!(
-                "{tag} is not true for {name}: it has no {} slice ({})",
-                mac_arch(*want),
-                facts.describe()
-            ));
+            out.push(missing_slice(tag, name, facts, *want));
             continue;
         };
         let slice_name = if macho.fat {
@@ -162,20 +159,37 @@ pub(super) fn binary_problems(tag: &PlatformTag, binary: &Binary, out: &mut Vec<
         } else {
             name.to_string()
         };
+        let found = |rule, message: String| Finding::new(rule, message).file(name);
         if let Some(problem) = slice_platform_problem(tag, name, &slice_name, slice) {
-            out.push(problem);
+            out.push(found(rules::TAG_MACOS_SLICE, problem));
             continue;
         }
-        out.extend(slice_version_problem(
-            tag,
-            *version,
-            *want,
-            name,
-            &slice_name,
-            slice,
-        ));
+        if let Some(problem) = slice_version_problem(tag, *version, *want, name, &slice_name, slice)
+        {
+            out.push(found(rules::TAG_MACOS_FLOOR, problem));
+        }
         dylib_problems(name, slice, policy, out);
     }
+}
+
+/// A binary without the `want` slice the tag needs. An x86_64-only binary
+/// where arm64 is wanted still runs, through Rosetta 2: a warning.
+fn missing_slice(tag: &PlatformTag, name: &str, facts: &Facts, want: Arch) -> Finding {
+    let message = format!(
+        "{tag} is not true for {name}: it has no {} slice ({})",
+        mac_arch(want),
+        facts.describe()
+    );
+    if want == Arch::Aarch64 && has_slice(facts, Arch::X86_64) {
+        return Finding::new(rules::TAG_ROSETTA, message)
+            .file(name)
+            .help(format!(
+                "on Apple Silicon {name} runs only through Rosetta 2; build an arm64 or \
+                 universal2 binary (Go: GOARCH=arm64; Rust: aarch64-apple-darwin; \
+                 `lipo -create` joins the two)"
+            ));
+    }
+    Finding::new(rules::TAG_MACOS_SLICE, message).file(name)
 }
 
 /// Why no macOS tag can be checked against one slice: it is built for
@@ -231,15 +245,16 @@ fn slice_version_problem(
 }
 
 /// Dylibs a slice loads that macOS does not provide.
-fn dylib_problems(name: &str, slice: &MachoSlice, policy: &TagPolicy, out: &mut Vec<String>) {
+fn dylib_problems(name: &str, slice: &MachoSlice, policy: &TagPolicy, out: &mut Vec<Finding>) {
     for dylib in &slice.dylibs {
         let system = dylib.starts_with("/usr/lib/") || dylib.starts_with("/System/Library/");
         let base = dylib.rsplit('/').next().unwrap_or(dylib);
         if !system && !allowed(policy, dylib) && !allowed(policy, base) {
-            out.push(format!(
+            let message = format!(
                 "{name} loads {dylib}, which macOS does not provide; link it \
                  statically, or ship it in the wheel and allow it (allow-libraries)"
-            ));
+            );
+            out.push(Finding::new(rules::TAG_LIBRARY_POLICY, message).file(name));
         }
     }
 }

@@ -28,6 +28,7 @@ pub use linux::{default_glibc, default_musl, pip_min_glibc};
 pub use macos::macos_tag_version;
 pub use pypi::pypi_problem;
 
+use crate::check::finding::{self as rules, Finding, Severity};
 use crate::error::Error;
 use crate::inspect::{Facts, Kind};
 use crate::target::{Arch, Os, Target};
@@ -83,7 +84,7 @@ pub fn wheel_tags(
             tags.iter()
                 .filter_map(|tag| pinned_target_problem(tag, target)),
         );
-        problems.extend(check_tags(&tags, binaries, policy));
+        problems.extend(errors(check_tags(&tags, binaries, policy)));
         fail_on(&mut problems)?;
         return Ok(tags);
     }
@@ -101,9 +102,33 @@ pub fn wheel_tags(
     };
     tags.sort();
     tags.dedup();
-    let mut problems = check_tags(&tags, binaries, policy);
+    let mut problems = errors(check_tags(&tags, binaries, policy));
     fail_on(&mut problems)?;
     Ok(tags)
+}
+
+/// The messages of the error-level findings: what stops a build. Warnings
+/// (a Visual C++ runtime import) are the caller's to report, through
+/// [`tag_warnings`].
+fn errors(findings: Vec<Finding>) -> Vec<String> {
+    findings
+        .into_iter()
+        .filter(|f| f.severity == Severity::Error)
+        .map(|f| f.message)
+        .collect()
+}
+
+/// The findings below error level for the wheel's `tags` and binaries: what
+/// a build reports as warnings (and a strict project turns into errors).
+pub fn tag_warnings(
+    tags: &[PlatformTag],
+    binaries: &[(&str, &Facts)],
+    policy: &TagPolicy,
+) -> Vec<Finding> {
+    check_tags(tags, binaries, policy)
+        .into_iter()
+        .filter(|f| f.severity != Severity::Error)
+        .collect()
 }
 
 /// The tags `binwheel inspect` shows for one binary on its own: the target
@@ -125,16 +150,16 @@ pub fn binary_tags(
 }
 
 /// Every reason the platform `tags` are not all true for every binary, or
-/// are tags no installer would ever pick; one line each, empty when all is
-/// well. Used for pinned tags and by `binwheel check`.
+/// are tags no installer would ever pick; one finding each, empty when all
+/// is well. Used for derived and pinned tags and by `binwheel check`.
 pub fn check_tags(
     tags: &[PlatformTag],
     binaries: &[(&str, &Facts)],
     policy: &TagPolicy,
-) -> Vec<String> {
+) -> Vec<Finding> {
     let mut problems = Vec::new();
     for tag in tags {
-        if let Some(p) = tag_problem(tag) {
+        if let Some(p) = tag_finding(tag) {
             problems.push(p);
             continue;
         }
@@ -143,19 +168,30 @@ pub fn check_tags(
         }
     }
     let mut seen = std::collections::HashSet::new();
-    problems.retain(|p| seen.insert(p.clone()));
+    problems.retain(|p| seen.insert(p.message.clone()));
     problems
 }
 
 /// Why a tag is wrong whatever the binary: it is never installed, or names
 /// a platform that does not exist or binwheel has no target for.
 pub fn tag_problem(tag: &PlatformTag) -> Option<String> {
-    match tag.os() {
+    tag_finding(tag).map(|f| f.message)
+}
+
+/// [`tag_problem`] as a finding: `tag-never-installed` or `tag-unknown`.
+pub fn tag_finding(tag: &PlatformTag) -> Option<Finding> {
+    let message = match tag.os() {
         Some(Os::Linux) => linux::tag_problem(tag),
         Some(Os::Macos) => macos::tag_problem(tag),
         Some(Os::Windows) => windows::tag_problem(tag),
         None => None,
-    }
+    }?;
+    let rule = if message.contains(" is never installed") {
+        rules::TAG_NEVER_INSTALLED
+    } else {
+        rules::TAG_UNKNOWN
+    };
+    Some(Finding::new(rule, message))
 }
 
 /// Why a pinned `tag` is wrong for a wheel of `target`, whatever its
@@ -175,12 +211,13 @@ struct Binary<'a> {
 
 impl Binary<'_> {
     /// "the tag is for another platform than the binary".
-    fn wrong_platform(&self, tag: &PlatformTag, platform: &str) -> String {
+    fn wrong_platform(&self, tag: &PlatformTag, platform: &str) -> Finding {
         let name = self.name;
-        format!(
+        let message = format!(
             "{tag} is not true for {name}: the tag is for {platform}, but {name} is {}",
             self.facts.describe()
-        )
+        );
+        Finding::new(rules::TAG_PLATFORM, message).file(name)
     }
 }
 
@@ -189,13 +226,14 @@ fn binary_problems(
     name: &str,
     facts: &Facts,
     policy: &TagPolicy,
-    out: &mut Vec<String>,
+    out: &mut Vec<Finding>,
 ) {
     if let Kind::Other(what) = facts.kind {
-        out.push(format!(
+        let message = format!(
             "{name} is a {what} ({}), not an executable or shared library",
             facts.describe()
-        ));
+        );
+        out.push(Finding::new(rules::TAG_PLATFORM, message).file(name));
         return;
     }
     let binary = Binary {
@@ -207,10 +245,16 @@ fn binary_problems(
         Some(Os::Linux) => linux::binary_problems(tag, &binary, out),
         Some(Os::Macos) => macos::binary_problems(tag, &binary, out),
         Some(Os::Windows) => windows::binary_problems(tag, &binary, out),
-        None => out.push(format!(
-            "{tag} is not true for {name}: it is {}, which runs on one platform only",
-            facts.describe()
-        )),
+        None => out.push(
+            Finding::new(
+                rules::TAG_PLATFORM,
+                format!(
+                    "{tag} is not true for {name}: it is {}, which runs on one platform only",
+                    facts.describe()
+                ),
+            )
+            .file(name),
+        ),
     }
 }
 

@@ -40,6 +40,10 @@ pub(crate) fn elf(arch: Arch, interp: Option<&str>, needed: &[&str], versions: &
         elf: Some(ElfFacts {
             linkage,
             libc,
+            libc_evidence: interp.map(|i| format!("loader {i}")).or_else(|| {
+                (!needed.is_empty()).then(|| format!("DT_NEEDED {}", needed.join(", ")))
+            }),
+            system: None,
             interpreter: interp.map(str::to_string),
             needed: needed.iter().map(|s| s.to_string()).collect(),
             runpath: None,

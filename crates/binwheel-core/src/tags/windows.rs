@@ -6,6 +6,7 @@
 
 use super::grammar::{PlatformTag, WindowsArch};
 use super::{Binary, TagPolicy};
+use crate::check::finding::{self as rules, Finding};
 use crate::inspect::{Format, Kind};
 use crate::target::{Arch, Os, Target};
 
@@ -21,7 +22,7 @@ pub(super) fn tag_problem(tag: &PlatformTag) -> Option<String> {
 }
 
 /// Why the Windows `tag` is not true for the binary `name`.
-pub(super) fn binary_problems(tag: &PlatformTag, binary: &Binary, out: &mut Vec<String>) {
+pub(super) fn binary_problems(tag: &PlatformTag, binary: &Binary, out: &mut Vec<Finding>) {
     let (name, facts, policy) = (binary.name, binary.facts, binary.policy);
     let PlatformTag::Windows(win) = tag else {
         return;
@@ -34,10 +35,11 @@ pub(super) fn binary_problems(tag: &PlatformTag, binary: &Binary, out: &mut Vec<
     }
     if let Some(pe) = &facts.pe {
         if facts.kind == Kind::Executable && !matches!(pe.subsystem, 2 | 3) {
-            out.push(format!(
+            let message = format!(
                 "{name} is a PE for the {} subsystem, not a Windows console or GUI program",
                 pe.subsystem_name
-            ));
+            );
+            out.push(Finding::new(rules::TAG_WINDOWS_SUBSYSTEM, message).file(name));
         }
         dll_problems(name, &pe.imports, policy, out);
     }
@@ -48,21 +50,40 @@ pub(super) fn binary_problems(tag: &PlatformTag, binary: &Binary, out: &mut Vec<
 /// system (KERNEL32, the UCRT's api-ms-win-crt-*), so only compiler runtimes
 /// known to ship separately are judged: a wheel whose binary needs one of
 /// them fails on a clean machine with "VCRUNTIME140.dll was not found".
-fn dll_problems(name: &str, imports: &[String], policy: &TagPolicy, out: &mut Vec<String>) {
+fn dll_problems(name: &str, imports: &[String], policy: &TagPolicy, out: &mut Vec<Finding>) {
     for dll in imports {
         // Windows file names are case-insensitive, and so is the allow list here.
         let allowed = |a: &String| a.eq_ignore_ascii_case(dll);
         if policy.allow_libraries.iter().any(allowed) {
             continue;
         }
-        let Some((source, fix)) = windows_runtime(&dll.to_ascii_lowercase()) else {
+        let lower = dll.to_ascii_lowercase();
+        let Some((source, fix)) = windows_runtime(&lower) else {
             continue;
         };
-        out.push(format!(
+        let message = format!(
             "{name} needs {dll}, which Windows does not provide ({source}); {fix}, or ship \
              {dll} in the wheel and allow it (allow-libraries)"
-        ));
+        );
+        let finding = if is_visual_cpp_runtime(&lower) {
+            Finding::new(rules::TAG_VCRUNTIME, message).help(format!(
+                "it runs where CPython or the Visual C++ Redistributable installed {dll}; \
+                 to run everywhere, {fix}"
+            ))
+        } else {
+            Finding::new(rules::TAG_WINDOWS_RUNTIME, message)
+        };
+        out.push(finding.file(name));
     }
+}
+
+/// `vcruntime140.dll` and `vcruntime140_1.dll` (lowercase): the Visual C++
+/// runtime most MSVC builds import. Windows does not ship it, but CPython
+/// installs `vcruntime140.dll` (and, from 3.8 on, `vcruntime140_1.dll`)
+/// beside `python.exe`, and the Redistributable is on most machines, so
+/// a program importing it usually runs: a warning, not an error.
+fn is_visual_cpp_runtime(dll: &str) -> bool {
+    matches!(dll, "vcruntime140.dll" | "vcruntime140_1.dll")
 }
 
 /// Where a non-system runtime DLL comes from, and how to do without it.
@@ -159,19 +180,35 @@ mod tests {
             "WS2_32.dll",
         ]);
         assert_eq!(tags("windows-x86_64", &system).unwrap(), "win_amd64");
-        // Rust's default MSVC build needs the Visual C++ runtime.
-        let rust = with(&["KERNEL32.dll", "VCRUNTIME140.dll", "msvcp140_1.dll"]);
-        let err = tags("windows-x86_64", &rust).unwrap_err();
-        assert!(
-            err.contains(
-                "hello needs VCRUNTIME140.dll, which Windows does not provide (it comes with \
-                 the Visual C++ Redistributable); link the C runtime statically (Rust: \
-                 `-C target-feature=+crt-static`; MSVC: `/MT`), or ship VCRUNTIME140.dll in \
-                 the wheel and allow it (allow-libraries)"
-            ),
-            "{err}"
+        // Rust's default MSVC build needs the Visual C++ runtime, which
+        // CPython installs beside itself: a warning, and the build goes on.
+        let rust = with(&["KERNEL32.dll", "VCRUNTIME140.dll", "vcruntime140_1.dll"]);
+        assert_eq!(tags("windows-x86_64", &rust).unwrap(), "win_amd64");
+        let warnings = super::super::tag_warnings(
+            &crate::tags::parse_set("win_amd64").unwrap(),
+            &[("hello", &rust)],
+            &TagPolicy::default(),
         );
-        assert!(err.contains("hello needs msvcp140_1.dll"), "{err}");
+        let ids: Vec<&str> = warnings.iter().map(|w| w.rule.id).collect();
+        assert_eq!(ids, ["BW112", "BW112"]);
+        assert_eq!(
+            warnings[0].message,
+            "hello needs VCRUNTIME140.dll, which Windows does not provide (it comes with \
+             the Visual C++ Redistributable); link the C runtime statically (Rust: \
+             `-C target-feature=+crt-static`; MSVC: `/MT`), or ship VCRUNTIME140.dll in \
+             the wheel and allow it (allow-libraries)"
+        );
+        assert!(warnings[0].help.as_deref().unwrap().contains("CPython"));
+        // The C++ runtime is not CPython's: still an error.
+        let cpp = with(&["KERNEL32.dll", "VCRUNTIME140.dll", "msvcp140_1.dll"]);
+        let err = tags("windows-x86_64", &cpp).unwrap_err();
+        assert_eq!(
+            err,
+            "hello needs msvcp140_1.dll, which Windows does not provide (it comes with \
+             the Visual C++ Redistributable); link the C runtime statically (Rust: \
+             `-C target-feature=+crt-static`; MSVC: `/MT`), or ship msvcp140_1.dll in \
+             the wheel and allow it (allow-libraries)"
+        );
         for (dll, says) in [
             ("MSVCR120.dll", "Visual C++ Redistributable"),
             ("vcomp140.dll", "Visual C++ Redistributable"),
