@@ -103,6 +103,9 @@ pub struct ElfFacts {
     pub needed: Vec<String>,
     /// DT_RUNPATH, or DT_RPATH when there is no RUNPATH.
     pub runpath: Option<String>,
+    /// `runpath` is a DT_RPATH (the file has no DT_RUNPATH): the loader then
+    /// searches it for the libraries the file's libraries load too.
+    pub rpath_inherited: bool,
     /// Every version required through `.gnu.version_r` (DT_VERNEED), as
     /// (library, version), e.g. ("libc.so.6", "GLIBC_2.34"), deduplicated, in file order.
     pub versions: Vec<(String, String)>,
@@ -136,6 +139,12 @@ pub struct MachoSlice {
     pub minos_source: Option<&'static str>,
     /// LC_LOAD_DYLIB and friends: install names such as `/usr/lib/libSystem.B.dylib`.
     pub dylibs: Vec<String>,
+    /// The subset of `dylibs` loaded weakly (LC_LOAD_WEAK_DYLIB): the
+    /// program starts without them.
+    pub weak_dylibs: Vec<String>,
+    /// LC_RPATH entries, in file order: what `@rpath/` in an install name
+    /// stands for (`@loader_path/../lib`).
+    pub rpaths: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -43,6 +43,7 @@ pub(crate) fn elf(arch: Arch, interp: Option<&str>, needed: &[&str], versions: &
             interpreter: interp.map(str::to_string),
             needed: needed.iter().map(|s| s.to_string()).collect(),
             runpath: None,
+            rpath_inherited: false,
             versions,
             glibc,
             arm_hard_float: None,
@@ -69,6 +70,8 @@ pub(crate) fn slice(arch: Arch, minos: (u32, u32, u32)) -> MachoSlice {
         sdk: None,
         minos_source: Some("LC_BUILD_VERSION"),
         dylibs: vec!["/usr/lib/libSystem.B.dylib".into()],
+        weak_dylibs: Vec::new(),
+        rpaths: Vec::new(),
     }
 }
 

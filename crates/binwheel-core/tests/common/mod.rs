@@ -10,7 +10,7 @@ use base64::Engine as _;
 use sha2::Digest as _;
 
 /// Every fixture `tests/fixtures/build_binaries.py` builds.
-pub const FIXTURES: [&str; 20] = [
+pub const FIXTURES: [&str; 25] = [
     "linux-x86_64-musl-static",
     "linux-aarch64-musl-static",
     "linux-riscv64-musl-static",
@@ -22,6 +22,11 @@ pub const FIXTURES: [&str; 20] = [
     "linux-x86_64-musl-dynamic",
     "linux-x86_64-glibc-needs-libfoo",
     "libfoo.so.1",
+    "usefoo-rpath-lib",
+    "macos-arm64-libfoo.dylib",
+    "macos-arm64-usefoo",
+    "windows-x86_64-foo.dll",
+    "windows-x86_64-usefoo.exe",
     "macos-arm64-11",
     "macos-x86_64-1013",
     "macos-universal2",
