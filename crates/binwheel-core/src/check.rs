@@ -11,6 +11,7 @@
 use std::path::Path;
 
 pub mod finding;
+mod linkage;
 mod metadata;
 mod report;
 mod sdist;

@@ -11,6 +11,7 @@ use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
 use crate::inspect;
+use crate::linkage;
 use crate::locator::{self, LocatedBinary};
 use crate::project::{PackageSource, Project};
 use crate::report::Reporter;
@@ -177,6 +178,7 @@ pub fn plan_wheel(
     let located = located(project, target);
     let mut build_dir = BuildDir::default();
     let (mut files, facts) = binaries(project, target, &located, &mut build_dir, reporter)?;
+    check_linkage(project, target, &files, &facts)?;
     let platform_tags = platform_tags(project, target, &facts)?;
     package_files(project, &located, &mut files)?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -249,6 +251,117 @@ fn binaries(
         ));
     }
     Ok((files, facts))
+}
+
+/// Every library a binary or library of the wheel loads must resolve, the
+/// way the loader will search for it, among the files the wheel installs
+/// (`linkage`). `files` and `facts` are parallel, as [`binaries`] returns
+/// them. One error lists every problem, each with its fix; nothing has been
+/// written yet.
+fn check_linkage(
+    project: &Project,
+    target: &ResolvedTarget,
+    files: &[Entry],
+    facts: &[Labelled],
+) -> Result<()> {
+    let scripts = format!(
+        "{}-{}.data/scripts/",
+        project.metadata.dist_name(),
+        project.metadata.version_string()
+    );
+    let installed: Vec<String> = files
+        .iter()
+        .map(|e| match e.path.strip_prefix(&scripts) {
+            Some(name) => format!("{}/{name}", linkage::SCRIPTS),
+            None => e.path.clone(),
+        })
+        .collect();
+    let shipped: Vec<linkage::Shipped> = installed
+        .iter()
+        .zip(facts)
+        .map(|(path, (_, facts))| linkage::Shipped { path, facts })
+        .collect();
+    let allow = project
+        .settings
+        .target(target.target)
+        .map(|t| t.allow_libraries.clone())
+        .unwrap_or_default();
+    let problems = linkage::unresolved(&shipped, &allow);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let label = |path: &str| {
+        let i = installed.iter().position(|p| p == path);
+        i.map_or(path.to_string(), |i| facts[i].0.clone())
+    };
+    let text: Vec<String> = problems
+        .iter()
+        .map(|u| {
+            format!(
+                "{} cannot start as installed: {}\n  help: {}",
+                label(&u.file),
+                u.message(),
+                linkage_help(project, &installed, u)
+            )
+        })
+        .collect();
+    Err(Error::new(format!(
+        "{}\n  note: binwheel never rewrites a binary (signed binaries must stay signed); \
+         it places the files where the binaries look",
+        text.join("\n")
+    )))
+}
+
+/// The fix for one unresolved library, in the project's own keys.
+fn linkage_help(project: &Project, installed: &[String], u: &linkage::Unresolved) -> String {
+    let bin_root = format!("{}/_bin", project.package);
+    let name = u.library.rsplit('/').next().unwrap_or(&u.library);
+    let library = project
+        .settings
+        .libraries
+        .iter()
+        .find(|l| l.name.value.eq_ignore_ascii_case(name));
+    let Some(wanted) = &u.wanted_dir else {
+        return u.help();
+    };
+    let ship = |dir: &str| -> String {
+        let key = if dir.is_empty() {
+            String::new()
+        } else {
+            format!(" with `dir = \"{dir}\"`")
+        };
+        match library {
+            Some(l) => format!(
+                "put {name} at {wanted}/{key} on its [[tool.binwheel.library]] {:?}",
+                l.name.value
+            ),
+            None => format!(
+                "ship {name} as a [[tool.binwheel.library]] (name = \"{name}\"){key}, so it \
+                 lands at {wanted}/"
+            ),
+        }
+    };
+    if wanted == &bin_root {
+        return ship("");
+    }
+    if let Some(dir) = wanted.strip_prefix(&format!("{bin_root}/")) {
+        return ship(dir);
+    }
+    // `$ORIGIN/../lib` from `<package>/_bin/`: move the binary down a level.
+    let binary_in_root = installed.contains(&u.file)
+        && u.file.rsplit_once('/').map(|(d, _)| d) == Some(bin_root.as_str());
+    match wanted.strip_prefix(&format!("{}/", project.package)) {
+        Some(dir) if binary_in_root && !dir.contains('/') => {
+            let binary = u.file.rsplit('/').next().unwrap_or(&u.file);
+            format!(
+                "{binary} looks in {dir}/ beside its own directory: give its \
+                 [[tool.binwheel.binary]] `dir = \"bin\"` (it then lands at {bin_root}/bin/) \
+                 and {}",
+                ship(dir).replacen(wanted.as_str(), &format!("{bin_root}/{dir}"), 1)
+            )
+        }
+        _ => u.help(),
+    }
 }
 
 /// The wheel's platform tags: from the facts, under the target's settings

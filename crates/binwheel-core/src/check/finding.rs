@@ -84,6 +84,9 @@ rules! {
     UPLOAD_SIZE = "BW002" "upload-size" Note,
         "The file is over PyPI's default limit of 100 MiB per file.",
         "Strip debug information (Go: `-ldflags \"-s -w\"`; Rust: `strip = true`; C: `-s`), or ask PyPI to raise the project's limit.";
+    LINKAGE_UNRESOLVED = "BW201" "linkage-unresolved" Error,
+        "A binary or library in the wheel loads a library that the loader will not find once the wheel is installed: neither a library every target system has, nor a shipped file where the binary's search path (ELF RUNPATH/RPATH, Mach-O `@rpath`/`@loader_path`, the executable's directory on Windows) leads.",
+        "Put the library where the binary looks (binwheel: `dir` on its `[[tool.binwheel.library]]`), or relink the binary; a binary's bytes are never rewritten.";
 }
 
 /// Looks a rule up by its id (`BW101`) or name (`tag-glibc-floor`), any case.

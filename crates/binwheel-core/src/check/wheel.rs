@@ -68,6 +68,11 @@ pub fn check_wheel(path: &Path) -> Vec<String> {
         };
         platform_problems(w, &binaries, &policy, &mut problems);
     }
+    problems.extend(
+        super::linkage::linkage_findings(&binaries)
+            .iter()
+            .map(|f| format!("{}\n  help: {}", f.message, f.help.as_deref().unwrap_or(""))),
+    );
     let mut seen = HashSet::new();
     problems.retain(|p| seen.insert(p.clone()));
     problems

@@ -1,0 +1,183 @@
+//! Linkage on real binaries (the committed fixtures): a build whose binary
+//! would not find a library it loads is refused with the binary, the
+//! library, the search path it carries and the fix, and leaves no file; the
+//! same layout with the library where the binary looks builds; `binwheel
+//! check` reports the same problem in a wheel built by another tool.
+
+mod common;
+
+use std::path::PathBuf;
+
+use binwheel_core::backend::{self, Options};
+use binwheel_core::check::check_wheel;
+use common::{read_fixture, wheel_members, write_wheel};
+
+/// A project for `target` shipping `binaries` and `libraries`, each
+/// (name, fixture, extra TOML lines for its table).
+struct Project {
+    tmp: tempfile::TempDir,
+    target: &'static str,
+}
+
+impl Project {
+    fn new(
+        target: &'static str,
+        binaries: &[(&str, &str, &str)],
+        libraries: &[(&str, &str, &str)],
+    ) -> Project {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("project");
+        std::fs::create_dir_all(root.join("prebuilt")).unwrap();
+        std::fs::create_dir_all(tmp.path().join("out")).unwrap();
+        let mut toml = String::from("[project]\nname = \"sona\"\nversion = \"1.0\"\n");
+        for (table, items) in [("binary", binaries), ("library", libraries)] {
+            for (name, fixture, extra) in items {
+                std::fs::copy(common::fixture(fixture), root.join("prebuilt").join(name)).unwrap();
+                toml.push_str(&format!(
+                    "[[tool.binwheel.{table}]]\nname = {name:?}\npath = \"prebuilt/{name}\"\n{extra}\n"
+                ));
+            }
+        }
+        std::fs::write(root.join("pyproject.toml"), toml).unwrap();
+        Project { tmp, target }
+    }
+
+    fn out(&self) -> PathBuf {
+        self.tmp.path().join("out")
+    }
+
+    fn build(&self) -> Result<PathBuf, String> {
+        let options = Options {
+            target: Some(self.target.into()),
+            ..Options::default()
+        };
+        backend::build_wheel(&self.tmp.path().join("project"), &self.out(), &options)
+            .map(|name| self.out().join(name))
+            .map_err(|e| e.message().to_string())
+    }
+
+    /// The build fails with every one of `needles` in its message and
+    /// leaves the output directory empty.
+    fn refused(&self, needles: &[&str]) -> String {
+        let err = self.build().expect_err("the build should be refused");
+        for needle in needles {
+            assert!(err.contains(needle), "{needle:?} not in:\n{err}");
+        }
+        let left: Vec<_> = std::fs::read_dir(self.out())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert!(left.is_empty(), "left in the output directory: {left:?}");
+        err
+    }
+}
+
+#[test]
+fn elf_runpath_that_does_not_reach_the_library_is_refused() {
+    // The sochdb shape: RUNPATH $ORIGIN/../lib, the library put beside the binary.
+    let p = Project::new(
+        "linux-x86_64",
+        &[("usefoo", "usefoo-rpath-lib", "")],
+        &[("libfoo.so.1", "libfoo.so.1", "")],
+    );
+    let err = p.refused(&[
+        "usefoo (prebuilt/usefoo) cannot start as installed: sona/_bin/usefoo loads libfoo.so.1",
+        "it searches RUNPATH `$ORIGIN/../lib` (sona/lib)",
+        "the wheel has it at sona/_bin/libfoo.so.1",
+        "give its [[tool.binwheel.binary]] `dir = \"bin\"`",
+        "put libfoo.so.1 at sona/_bin/lib/ with `dir = \"lib\"` on its [[tool.binwheel.library]] \"libfoo.so.1\"",
+        "binwheel never rewrites a binary",
+    ]);
+    assert_eq!(err.matches("help:").count(), 1, "{err}");
+}
+
+#[test]
+fn a_library_neither_shipped_nor_in_the_policy_is_refused() {
+    let p = Project::new(
+        "linux-x86_64",
+        &[("usefoo", "linux-x86_64-glibc-needs-libfoo", "")],
+        &[],
+    );
+    p.refused(&[
+        "sona/_bin/usefoo loads libfoo.so.1",
+        "it searches no RUNPATH; the wheel does not ship libfoo.so.1 and it is not a library the platform promises",
+        "link it statically, or relink the binary with a RUNPATH such as -Wl,-rpath,'$ORIGIN'",
+    ]);
+    // Shipped beside it, it is still not found: the loader does not look there.
+    let p = Project::new(
+        "linux-x86_64",
+        &[("usefoo", "linux-x86_64-glibc-needs-libfoo", "")],
+        &[("libfoo.so.1", "libfoo.so.1", "")],
+    );
+    p.refused(&["it searches no RUNPATH; the wheel has it at sona/_bin/libfoo.so.1"]);
+}
+
+#[test]
+fn a_missing_macho_rpath_library_is_refused() {
+    let p = Project::new("macos-arm64", &[("usefoo", "macos-arm64-usefoo", "")], &[]);
+    p.refused(&[
+        "sona/_bin/usefoo loads @rpath/libfoo.dylib",
+        "it searches LC_RPATH `@loader_path/../lib` (sona/lib)",
+        "ship libfoo.dylib as a [[tool.binwheel.library]] (name = \"libfoo.dylib\")",
+    ]);
+}
+
+#[test]
+fn a_pe_importing_a_dll_that_is_not_shipped_is_refused() {
+    let p = Project::new(
+        "windows-x86_64",
+        &[("usefoo", "windows-x86_64-usefoo.exe", "")],
+        &[],
+    );
+    p.refused(&[
+        "sona/_bin/usefoo.exe loads foo.dll",
+        "the executable's directory (sona/_bin)",
+        "ship foo.dll as a [[tool.binwheel.library]] (name = \"foo.dll\"), so it lands at sona/_bin/",
+    ]);
+    // Beside the executable, where Windows looks first, it resolves.
+    let p = Project::new(
+        "windows-x86_64",
+        &[("usefoo", "windows-x86_64-usefoo.exe", "")],
+        &[("foo.dll", "windows-x86_64-foo.dll", "")],
+    );
+    p.build().unwrap();
+}
+
+/// A wheel made the way hand-rolled scripts make them, with the sochdb
+/// defect: the binary's RUNPATH is `$ORIGIN/../lib`, the library beside it.
+#[test]
+fn check_flags_the_sochdb_defect_in_a_foreign_wheel() {
+    let dir = tempfile::tempdir().unwrap();
+    let wheel = |lib_dir: &str| -> PathBuf {
+        let members = wheel_members(
+            "manylinux_2_17_x86_64",
+            &[
+                ("demo/__init__.py", b"".to_vec(), 0o100644),
+                (
+                    "demo/bin/usefoo",
+                    read_fixture("usefoo-rpath-lib"),
+                    0o100755,
+                ),
+                (
+                    &format!("demo/{lib_dir}/libfoo.so.1"),
+                    read_fixture("libfoo.so.1"),
+                    0o100755,
+                ),
+            ],
+        );
+        let sub = dir.path().join(lib_dir);
+        std::fs::create_dir_all(&sub).unwrap();
+        write_wheel(&sub, "manylinux_2_17_x86_64", &members)
+    };
+    let problems = check_wheel(&wheel("bin"));
+    assert_eq!(problems.len(), 1, "{problems:#?}");
+    let p = &problems[0];
+    assert!(
+        p.contains("demo/bin/usefoo loads libfoo.so.1")
+            && p.contains("RUNPATH `$ORIGIN/../lib` (demo/lib)")
+            && p.contains("the wheel has it at demo/bin/libfoo.so.1")
+            && p.contains("help: put libfoo.so.1 at demo/lib/"),
+        "{p}"
+    );
+    assert_eq!(check_wheel(&wheel("lib")), Vec::<String>::new());
+}
