@@ -71,6 +71,7 @@ fn located(project: &Project, target: &ResolvedTarget) -> Vec<LocatedBinary> {
         .map(|b| LocatedBinary {
             name: b.name.value.clone(),
             file_name: format!("{}{}", b.name.value, target.target.exe_suffix()),
+            dir: b.dir.as_ref().map(|d| d.value.clone()),
             script: b.script.as_ref().map(|s| s.value.clone()),
             in_scripts: b.install == Install::Scripts,
         })
@@ -228,7 +229,7 @@ fn binaries(
         }
         facts.push((label, binary_facts));
         let archive_path = match b.install {
-            Install::Package => format!("{package}/_bin/{}", loc.file_name),
+            Install::Package => in_bin(package, loc.dir.as_deref(), &loc.file_name),
             Install::Scripts => format!(
                 "{}-{}.data/scripts/{}",
                 meta.dist_name(),
@@ -244,13 +245,22 @@ fn binaries(
         let path = source::library_file(project, lib, target)?;
         let label = format!("{} ({})", lib.name.value, project.shown(&path));
         facts.push((label, inspect::inspect_file(&path)?));
+        let dir = lib.dir.as_ref().map(|d| d.value.as_str());
         files.push(Entry::file(
-            format!("{package}/_bin/{}", lib.name.value),
+            in_bin(package, dir, &lib.name.value),
             path,
             true,
         ));
     }
     Ok((files, facts))
+}
+
+/// `<package>/_bin/[<dir>/]<file>`: where a binary or library lands.
+fn in_bin(package: &str, dir: Option<&str>, file: &str) -> String {
+    match dir {
+        Some(dir) => format!("{package}/_bin/{dir}/{file}"),
+        None => format!("{package}/_bin/{file}"),
+    }
 }
 
 /// Every library a binary or library of the wheel loads must resolve, the

@@ -13,8 +13,8 @@ use std::ops::Range;
 
 use crate::error::Result;
 use crate::keys::{
-    finish, has_url_scheme, is_command_name, is_identifier, is_platform_tag_set, is_sha256,
-    parse_floor, Absent, Key, Rule, Section, Text, Value,
+    finish, has_url_scheme, is_command_name, is_identifier, is_platform_tag_set, is_relative_dir,
+    is_sha256, parse_floor, Absent, Key, Rule, Section, Text, Value,
 };
 use crate::tags::{self, PlatformTag};
 use crate::target::{ResolvedTarget, Target};
@@ -76,6 +76,9 @@ pub struct BinarySettings {
     /// `[tool.binwheel.binary.env]`: extra environment for `build`
     /// (placeholders allowed in values).
     pub env: Vec<(String, Template)>,
+    /// `dir`: the directory below `<package>/_bin/` the binary goes to
+    /// (`bin`), relative, already checked; `None`: `_bin/` itself.
+    pub dir: Option<Spanned<String>>,
     /// Where this entry starts, for errors about the entry as a whole.
     pub span: Option<Range<usize>>,
 }
@@ -87,6 +90,9 @@ pub struct LibrarySettings {
     pub name: Spanned<String>,
     /// `path`: where the prebuilt library for a target is (placeholders as for binaries).
     pub path: Template,
+    /// `dir`: the directory below `<package>/_bin/` the library goes to
+    /// (`lib`), relative, already checked; `None`: `_bin/` itself.
+    pub dir: Option<Spanned<String>>,
 }
 
 /// `[[tool.binwheel.library]]`.
@@ -110,8 +116,19 @@ pub static LIBRARY: Section = Section {
             details: "The same placeholders as a binary's `path`.",
             sample: "\"bin/{target}/libfoo.so.1\"",
         },
+        DIR_KEY,
     ],
     rules: &[],
+};
+
+/// `dir` on a binary or a library: the same key for both.
+const DIR_KEY: Key = Key {
+    name: "dir",
+    value: Value::Str(Text::RelativeDir),
+    default: Absent::Derived("`<package>/_bin/` itself"),
+    doc: "The directory below `<package>/_bin/` the file goes to, so that a layout such as `bin/` + `lib/` (a binary with RUNPATH `$ORIGIN/../lib`) is reproduced without touching the binary.",
+    details: "Relative, `/`-separated, without `..`: `dir = \"lib\"` puts the file at `<package>/_bin/lib/<name>`. The locator, console commands and `_bin.path()` find a binary there. binwheel checks that every binary finds its libraries in the layout ([linkage.md](linkage.md)).",
+    sample: "\"lib\"",
 };
 
 impl LibrarySettings {
@@ -133,8 +150,9 @@ impl LibrarySettings {
             "say where the prebuilt library is, e.g. path = \"bin/{target}/libfoo.so.1\"",
         )?;
         let path = Template::read(&table, path, "path", PLACEHOLDERS)?;
+        let dir = read_dir(&table)?;
         finish(table, &LIBRARY)?;
-        Ok(LibrarySettings { name, path })
+        Ok(LibrarySettings { name, path, dir })
     }
 }
 
@@ -407,7 +425,52 @@ fn read_libraries(table: &Table<'_>, binaries: &[BinarySettings]) -> Result<Vec<
         }
         libraries.push(lib);
     }
+    check_dirs(table, binaries, &libraries)?;
     Ok(libraries)
+}
+
+/// No `dir` runs through a file that another entry puts into `_bin/`
+/// (`dir = "tool"` beside a binary named `tool`): a wheel cannot hold both.
+fn check_dirs(
+    table: &Table<'_>,
+    binaries: &[BinarySettings],
+    libraries: &[LibrarySettings],
+) -> Result<()> {
+    let place = |dir: &Option<Spanned<String>>, name: &str| match dir {
+        Some(d) => format!("{}/{name}", d.value).to_ascii_lowercase(),
+        None => name.to_ascii_lowercase(),
+    };
+    let mut files: Vec<String> = Vec::new();
+    for b in binaries.iter().filter(|b| b.install == Install::Package) {
+        files.push(place(&b.dir, &b.name.value));
+        files.push(place(&b.dir, &format!("{}.exe", b.name.value)));
+    }
+    files.extend(libraries.iter().map(|l| place(&l.dir, &l.name.value)));
+    let dirs = binaries
+        .iter()
+        .filter_map(|b| b.dir.as_ref())
+        .chain(libraries.iter().filter_map(|l| l.dir.as_ref()));
+    for dir in dirs {
+        let lower = dir.value.to_ascii_lowercase();
+        let mut prefix = String::new();
+        for part in lower.split('/') {
+            if !prefix.is_empty() {
+                prefix.push('/');
+            }
+            prefix.push_str(part);
+            if files.contains(&prefix) {
+                return Err(table.file().error(
+                    dir.span.clone(),
+                    format!(
+                        "`dir = {:?}` runs through <package>/_bin/{prefix}, which is the file of a binary or library",
+                        dir.value
+                    ),
+                    Some("give the directory another name, or rename the file".into()),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 /// `[tool.binwheel.targets]`: each key a distinct target.
@@ -516,6 +579,7 @@ pub static BINARY: Section = Section {
             details: "`\"scripts\"` puts the binary in the wheel's `.data/scripts/`, so installers put the real executable on PATH under its own `name`, with no Python in between (the ruff/uv layout). See [runtime.md](runtime.md) for the trade-offs.",
             sample: "\"package\"",
         },
+        DIR_KEY,
         Key {
             name: "build",
             value: Value::Argv(Text::Template(BUILD_PLACEHOLDERS)),
@@ -576,7 +640,7 @@ pub static BINARY: Section = Section {
         Rule::Needs("url", &["sha256"]),
         Rule::Needs("sha256", &["url"]),
         Rule::Needs("member", &["url"]),
-        Rule::ExcludesWhen("install", "scripts", &["script"]),
+        Rule::ExcludesWhen("install", "scripts", &["script", "dir"]),
     ],
 };
 
@@ -620,6 +684,14 @@ impl BinarySettings {
                 Some("drop `script`, or use install = \"package\" to get a launcher with another name".into()),
             ));
         }
+        let dir = read_dir(&table)?;
+        if let (Install::Scripts, Some(d)) = (install, &dir) {
+            return Err(table.file().error(
+                d.span.clone(),
+                "with install = \"scripts\" the installer puts the binary into the scripts directory; `dir` places files below <package>/_bin/ only",
+                Some("drop `dir`, or use install = \"package\"".into()),
+            ));
+        }
         let (url, member, sha256) = read_download(&table, &name)?;
         let span = table.span();
         finish(table, &BINARY)?;
@@ -634,9 +706,28 @@ impl BinarySettings {
             build,
             build_requires,
             env,
+            dir,
             span,
         })
     }
+}
+
+/// `dir`: a relative directory below `<package>/_bin/`.
+fn read_dir(table: &Table<'_>) -> Result<Option<Spanned<String>>> {
+    let dir = table.str("dir")?;
+    if let Some(d) = &dir {
+        if !is_relative_dir(&d.value) {
+            return Err(table.file().error(
+                d.span.clone(),
+                format!(
+                    "`dir` must be a relative directory below <package>/_bin/, found {:?}",
+                    d.value
+                ),
+                Some("names of letters, digits, `-`, `_` and `.` joined by `/`, no `..`, not absolute, e.g. dir = \"lib\"".into()),
+            ));
+        }
+    }
+    Ok(dir)
 }
 
 /// `build`: a program and its arguments, each a template.
@@ -1231,6 +1322,40 @@ mod tests {
         ))
         .unwrap_err();
         assert!(err.message().contains("must be a plain file name"), "{err}");
+    }
+
+    #[test]
+    fn dir_places_files_below_bin() {
+        let lib = "[[tool.binwheel.library]]\nname = \"libfoo.so.1\"\npath = \"x\"\n";
+        let s = read(&format!("{BASIC}dir = \"bin\"\n{lib}dir = \"lib/x64\"\n")).unwrap();
+        assert_eq!(s.binaries[0].dir.as_ref().unwrap().value, "bin");
+        assert_eq!(s.libraries[0].dir.as_ref().unwrap().value, "lib/x64");
+        for bad in [
+            "../lib", "/usr/lib", "lib/", "a//b", "./lib", "lib\\\\x", "",
+        ] {
+            let err = read(&format!("{BASIC}{lib}dir = {bad:?}\n")).unwrap_err();
+            let msg = err.message();
+            assert!(
+                msg.contains("`dir` must be a relative directory below <package>/_bin/")
+                    && msg.contains("pyproject.toml:")
+                    && msg.contains("help: names of letters"),
+                "{bad}: {msg}"
+            );
+        }
+        let err = read(&format!("{BASIC}{lib}dir = \"hello/lib\"\n")).unwrap_err();
+        assert!(
+            err.message()
+                .contains("runs through <package>/_bin/hello, which is the file"),
+            "{err}"
+        );
+        let scripts =
+            "[[tool.binwheel.binary]]\nname = \"h\"\npath = \"x\"\ninstall = \"scripts\"\n";
+        let err = read(&format!("[tool.binwheel]\n{scripts}dir = \"bin\"\n")).unwrap_err();
+        assert!(
+            err.message()
+                .contains("`dir` places files below <package>/_bin/ only"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -181,3 +181,42 @@ fn check_flags_the_sochdb_defect_in_a_foreign_wheel() {
     );
     assert_eq!(check_wheel(&wheel("lib")), Vec::<String>::new());
 }
+
+#[test]
+fn the_release_layout_reproduced_with_dir_resolves() {
+    // bin/ + lib/ as the release archive has it: RUNPATH $ORIGIN/../lib and
+    // LC_RPATH @loader_path/../lib find the library.
+    for (target, binary, library, lib_name) in [
+        (
+            "linux-x86_64",
+            "usefoo-rpath-lib",
+            "libfoo.so.1",
+            "libfoo.so.1",
+        ),
+        (
+            "macos-arm64",
+            "macos-arm64-usefoo",
+            "macos-arm64-libfoo.dylib",
+            "libfoo.dylib",
+        ),
+    ] {
+        let p = Project::new(
+            target,
+            &[("usefoo", binary, "dir = \"bin\"\nscript = \"usefoo\"")],
+            &[(lib_name, library, "dir = \"lib\"")],
+        );
+        let wheel = p.build().unwrap_or_else(|e| panic!("{target}: {e}"));
+        let names = common::zip_names(&wheel);
+        assert!(
+            names.contains(&"sona/_bin/bin/usefoo".to_string())
+                && names.contains(&format!("sona/_bin/lib/{lib_name}")),
+            "{names:?}"
+        );
+        assert_eq!(check_wheel(&wheel), Vec::<String>::new(), "{target}");
+        let locator = common::zip_read(&wheel, "sona/_bin/__init__.py");
+        assert!(
+            locator.contains("\"usefoo\": (\"package\", \"bin/usefoo\")"),
+            "{locator}"
+        );
+    }
+}

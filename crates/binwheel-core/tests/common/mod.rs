@@ -205,3 +205,32 @@ impl Rng {
         self.next() % n.max(1)
     }
 }
+
+/// The member names of the zip archive at `path`, in archive order.
+pub fn zip_names(path: &Path) -> Vec<String> {
+    let file = std::fs::File::open(path).expect("opening the archive");
+    let zip = zip::ZipArchive::new(file).expect("reading the archive");
+    let mut zip = zip;
+    (0..zip.len())
+        .map(|i| {
+            zip.by_index(i)
+                .expect("a member")
+                .name()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+/// The text of member `name` of the zip archive at `path`.
+pub fn zip_read(path: &Path, name: &str) -> String {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).expect("opening the archive");
+    let mut zip = zip::ZipArchive::new(file).expect("reading the archive");
+    let mut text = String::new();
+    zip.by_name(name)
+        .expect("the member")
+        .read_to_string(&mut text)
+        .expect("UTF-8 text");
+    text
+}
