@@ -6,7 +6,7 @@
 
 mod common;
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use binwheel_core::backend::{self, Options};
 use binwheel_core::check::check_wheel;
@@ -218,5 +218,47 @@ fn the_release_layout_reproduced_with_dir_resolves() {
             locator.contains("\"usefoo\": (\"package\", \"bin/usefoo\")"),
             "{locator}"
         );
+    }
+}
+
+/// docs/linkage.md, run as written: its first `toml` block is refused with
+/// the text of its `text` block, its second builds.
+#[test]
+fn the_linkage_doc_example_runs_as_written() {
+    let doc_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/linkage.md");
+    let doc = std::fs::read_to_string(&doc_path).unwrap();
+    let block = |lang: &str, n: usize| -> String {
+        let fence = format!("```{lang}\n");
+        let start = doc.match_indices(&fence).nth(n).expect(&fence).0 + fence.len();
+        doc[start..start + doc[start..].find("```").unwrap()].to_string()
+    };
+    let (before, after, error) = (block("toml", 0), block("toml", 1), block("text", 0));
+    for (pyproject, want) in [(before, Some(error)), (after, None)] {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path();
+        for (fixture, at) in [
+            ("usefoo-rpath-lib", "release/linux-x86_64/bin/sona"),
+            ("libfoo.so.1", "release/linux-x86_64/lib/libfoo.so.1"),
+        ] {
+            std::fs::create_dir_all(root.join(at).parent().unwrap()).unwrap();
+            std::fs::copy(common::fixture(fixture), root.join(at)).unwrap();
+        }
+        std::fs::write(root.join("pyproject.toml"), &pyproject).unwrap();
+        let out = root.join("dist");
+        let options = Options {
+            target: Some("linux-x86_64".into()),
+            ..Options::default()
+        };
+        let result = backend::build_wheel(root, &out, &options);
+        match want {
+            Some(want) => {
+                let err = result.unwrap_err();
+                assert_eq!(format!("binwheel: error: {}\n", err.message()), want);
+                assert!(!out.exists() || std::fs::read_dir(&out).unwrap().next().is_none());
+            }
+            None => {
+                result.unwrap();
+            }
+        }
     }
 }
