@@ -11,10 +11,23 @@ use std::io;
 use std::ops::Range;
 use std::path::Path;
 
-/// A rendered, user-facing error.
+/// A rendered, user-facing error: one problem, or several found in one
+/// reading (then rendered in file order with a closing count line).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     message: String,
+    problems: Vec<Problem>,
+}
+
+/// One problem of an [`Error`]: its rendered text, and where it is, for
+/// putting several in file order.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Problem {
+    text: String,
+    /// The file as messages name it, when the problem is in one.
+    file: Option<String>,
+    /// Byte offset in that file.
+    offset: Option<usize>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -22,9 +35,61 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 impl Error {
     /// An error whose message is already complete.
     pub fn new(message: impl Into<String>) -> Self {
+        Self::located(message.into(), None, None)
+    }
+
+    fn located(message: String, file: Option<&str>, offset: Option<usize>) -> Self {
         Error {
-            message: message.into(),
+            problems: vec![Problem {
+                text: message.clone(),
+                file: file.map(str::to_string),
+                offset,
+            }],
+            message,
         }
+    }
+
+    /// Every problem of `errors` in one error: in file order (by file, then
+    /// position; problems without a position first), each once, then
+    /// "error: N problems in FILE". One problem renders as itself.
+    pub fn many(errors: impl IntoIterator<Item = Error>) -> Self {
+        let mut problems: Vec<Problem> = Vec::new();
+        for problem in errors.into_iter().flat_map(|e| e.problems) {
+            if !problems.contains(&problem) {
+                problems.push(problem);
+            }
+        }
+        problems.sort_by(|a, b| (&a.file, a.offset).cmp(&(&b.file, b.offset)));
+        let message = match problems.as_slice() {
+            [] => "no problem found".to_string(),
+            [one] => one.text.clone(),
+            all => {
+                let mut files: Vec<&str> = all.iter().filter_map(|p| p.file.as_deref()).collect();
+                files.dedup();
+                let place = match files.as_slice() {
+                    [file] => format!(" in {file}"),
+                    _ => String::new(),
+                };
+                let texts: Vec<&str> = all.iter().map(|p| p.text.as_str()).collect();
+                format!(
+                    "{}\n\nerror: {} problems{place}",
+                    texts.join("\n\n"),
+                    all.len()
+                )
+            }
+        };
+        Error { message, problems }
+    }
+
+    /// An error whose problems are already recorded where the reading
+    /// collects them ([`crate::toml::TomlFile::conclude`]): it adds none.
+    pub fn recorded() -> Self {
+        Self::many([])
+    }
+
+    /// How many problems this error holds.
+    pub fn count(&self) -> usize {
+        self.problems.len()
     }
 
     /// An I/O failure while `action` (e.g. "reading") `path`.
@@ -42,6 +107,7 @@ impl Error {
         help: Option<String>,
     ) -> Self {
         let mut out = String::new();
+        let offset = span.as_ref().map(|s| s.start).filter(|&s| s <= text.len());
         match span {
             Some(span) if span.start <= text.len() => {
                 let (line, col, line_text) = locate(text, span.start);
@@ -66,7 +132,7 @@ impl Error {
             out.push_str("\n  help: ");
             out.push_str(&help);
         }
-        Error::new(out)
+        Error::located(out, Some(file_name), offset)
     }
 
     pub fn message(&self) -> &str {
@@ -75,7 +141,12 @@ impl Error {
 
     /// Prefix the message with context, e.g. the binary or target concerned.
     pub fn context(self, context: impl fmt::Display) -> Self {
-        Error::new(format!("{context}: {}", self.message))
+        let problem = self.problems.first().filter(|_| self.problems.len() == 1);
+        Error::located(
+            format!("{context}: {}", self.message),
+            problem.and_then(|p| p.file.as_deref()),
+            problem.and_then(|p| p.offset),
+        )
     }
 }
 

@@ -10,7 +10,6 @@
 //! too the rules both sides need (a Python identifier, a command name, a
 //! download's URL schemes). It knows no JSON, no Markdown and no build rules.
 
-use crate::error::Result;
 use crate::target::Target;
 use crate::toml::Table;
 
@@ -156,8 +155,8 @@ pub enum Rule {
 }
 
 /// End reading `table`, described by `section`: a key it does not describe
-/// is an error that suggests, or lists, the described keys.
-pub fn finish(table: Table<'_>, section: &Section) -> Result<()> {
+/// is a recorded problem that suggests, or lists, the described keys.
+pub fn finish(table: Table<'_>, section: &Section) {
     table.finish_known(&section.names())
 }
 

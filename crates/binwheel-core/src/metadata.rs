@@ -27,7 +27,7 @@ use std::str::FromStr;
 
 use pep440_rs::{Version, VersionSpecifiers};
 
-use crate::error::{did_you_mean, Result};
+use crate::error::{did_you_mean, Error, Result};
 use crate::toml::{Field, Spanned, Table, TomlFile};
 
 pub use import_names::{ImportName, ImportNames};
@@ -146,32 +146,80 @@ impl Metadata {
         supplied: DynamicValues,
     ) -> Result<Metadata> {
         let file = project.file();
+        file.conclude(Self::read_all(project, root_dir, supplied))
+    }
+
+    /// [`Metadata::read_with`], recording each key's problem in the file and
+    /// going on to the next key.
+    fn read_all(project: Table<'_>, root_dir: &Path, supplied: DynamicValues) -> Result<Metadata> {
+        let file = project.file();
         let root_dir = std::path::absolute(root_dir)
             .map_err(|e| crate::Error::io("cannot resolve", root_dir, e))?;
-        let dynamic = read_dynamic(&project, &supplied)?;
-        let is_dynamic = |key: &str| dynamic.iter().any(|d| d.value == key);
+        let dynamic = project.keep(read_dynamic(&project, &supplied));
+        let is_dynamic = |key: &str| dynamic.iter().flatten().any(|d| d.value == key);
 
-        let name = read_name(&project)?;
-        let version = read_version(&project, is_dynamic("version"), supplied.version)?;
-        let description = read_description(&project)?;
-        let readme = readme::read(&project, &root_dir)?;
-        let requires_python = read_requires_python(&project)?;
-        let license = license::read(&project, &root_dir)?;
-        let authors = read_people(&project, "authors")?;
-        let maintainers = read_people(&project, "maintainers")?;
-        let keywords = read_keywords(&project)?;
-        let classifiers = read_classifiers(&project)?;
-        license::check_classifiers(file, license.expression_span(), &classifiers)?;
-        let urls = read_urls(&project)?;
-        let scripts = entry_points::read_scripts(&project, "scripts")?;
-        let gui_scripts = entry_points::read_scripts(&project, "gui-scripts")?;
-        entry_points::check_script_clash(&project, &scripts, &gui_scripts)?;
-        let entry_points = entry_points::read_groups(&project)?;
-        let dependencies = requirements::read_dependencies(&project)?;
-        let optional_dependencies = requirements::read_optional(&project)?;
-        let import_names = import_names::read(&project)?;
-        project.finish()?;
+        let name = read_name(&project);
+        let version = project.keep(read_version(
+            &project,
+            is_dynamic("version"),
+            supplied.version,
+        ));
+        let description = project.keep(read_description(&project));
+        let readme = project.keep(readme::read(&project, &root_dir));
+        let requires_python = project.keep(read_requires_python(&project));
+        let license = project.keep(license::read(&project, &root_dir));
+        let authors = project.keep(read_people(&project, "authors"));
+        let maintainers = project.keep(read_people(&project, "maintainers"));
+        let keywords = project.keep(read_keywords(&project));
+        let classifiers = project.keep(read_classifiers(&project));
+        if let (Some(license), Some(classifiers)) = (&license, &classifiers) {
+            let span = license.expression_span();
+            project.keep(license::check_classifiers(file, span, classifiers));
+        }
+        let urls = project.keep(read_urls(&project));
+        let scripts = project.keep(entry_points::read_scripts(&project, "scripts"));
+        let gui_scripts = project.keep(entry_points::read_scripts(&project, "gui-scripts"));
+        if let (Some(scripts), Some(gui_scripts)) = (&scripts, &gui_scripts) {
+            project.keep(entry_points::check_script_clash(
+                &project,
+                scripts,
+                gui_scripts,
+            ));
+        }
+        let entry_points = project.keep(entry_points::read_groups(&project));
+        let dependencies = project.keep(requirements::read_dependencies(&project));
+        let optional_dependencies = project.keep(requirements::read_optional(&project));
+        let import_names = project.keep(import_names::read(&project));
+        project.finish();
 
+        // Each key read; a problem in any (recorded) leaves no metadata.
+        macro_rules! all_read {
+            ($($value:ident),*) => {
+                let ($(Some($value),)*) = ($($value,)*) else {
+                    return Err(Error::recorded());
+                };
+            };
+        }
+        all_read!(
+            dynamic,
+            name,
+            version,
+            description,
+            readme,
+            requires_python,
+            license,
+            authors,
+            maintainers,
+            keywords,
+            classifiers,
+            urls,
+            scripts,
+            gui_scripts,
+            entry_points,
+            dependencies,
+            optional_dependencies,
+            import_names
+        );
         Ok(Metadata {
             name,
             version,
@@ -353,8 +401,13 @@ pub fn suggest_name(raw: &str) -> Option<String> {
     is_valid_name(trimmed).then(|| trimmed.to_string())
 }
 
-fn read_name(project: &Table<'_>) -> Result<Spanned<String>> {
-    let name = project.required_str("name", "write name = \"your-project\" in [project]")?;
+/// `name`, or None with its problem recorded.
+fn read_name(project: &Table<'_>) -> Option<Spanned<String>> {
+    let name = project.required("name", "write name = \"your-project\" in [project]")?;
+    project.keep(check_name(project, name))
+}
+
+fn check_name(project: &Table<'_>, name: Spanned<String>) -> Result<Spanned<String>> {
     if !is_valid_name(&name.value) {
         let help = if let Some(suggestion) = suggest_name(&name.value) {
             format!("a name is ASCII letters, digits, `.`, `_` and `-`, starting and ending with a letter or digit, e.g. \"{suggestion}\"")
@@ -384,10 +437,8 @@ fn read_version(
                 return Ok(version);
             }
         }
-        return Err(project.error(
-            "`project.version` is required but missing",
-            Some("write version = \"0.1.0\" in [project]".into()),
-        ));
+        project.missing("version", "write version = \"0.1.0\" in [project]");
+        return Err(Error::recorded());
     };
     let value = field.as_str()?;
     Version::from_str(&value.value).map_err(|e| {
@@ -483,7 +534,7 @@ fn read_people(project: &Table<'_>, key: &str) -> Result<Vec<Person>> {
                 Some("e.g. { name = \"Jane Doe\", email = \"jane@example.org\" }".into()),
             ));
         }
-        table.finish()?;
+        table.finish();
         people.push(Person {
             name: name.map(|n| n.value),
             email: email.map(|e| e.value),
@@ -591,7 +642,7 @@ fn read_urls(project: &Table<'_>) -> Result<Vec<(String, String)>> {
         }
         urls.push((label.value, url.value));
     }
-    table.finish()?;
+    table.finish();
     Ok(urls)
 }
 

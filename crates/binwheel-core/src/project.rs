@@ -8,6 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
+use pep440_rs::Version;
+
 use crate::error::{Error, Result};
 use crate::keys::is_identifier;
 use crate::metadata::{DynamicValues, Metadata};
@@ -77,9 +79,17 @@ impl Project {
                 ),
             ));
         }
-        let settings = Settings::read(binwheel)?;
-        let supplied = dynamic_values(root, &pyproject, &project_table, &settings)?;
-        let metadata = Metadata::read_with(project_table, root, supplied)?;
+        // Every problem of both tables is reported, so each reading goes on
+        // past the other's problems.
+        let settings = pyproject.keep(Settings::read(binwheel));
+        let supplied = settings
+            .as_ref()
+            .and_then(|s| pyproject.keep(dynamic_values(root, &pyproject, &project_table, s)))
+            .unwrap_or_else(|| stand_in_values(&project_table));
+        let metadata = pyproject.keep(Metadata::read_with(project_table, root, supplied));
+        let (Some(settings), Some(metadata)) = (settings, metadata) else {
+            return pyproject.conclude(Err(Error::recorded()));
+        };
         let (package, package_source) = find_package(root, &pyproject, &metadata, &settings)?;
         Ok(Project {
             root: root.to_path_buf(),
@@ -222,6 +232,16 @@ fn dynamic_values(
             let version = source.resolve(pyproject, root, host.as_deref())?;
             Ok(DynamicValues { version: Some(version) })
         }
+    }
+}
+
+/// Values for `[project]`'s dynamic keys while a problem elsewhere (already
+/// recorded) keeps the real ones from being known: enough to read the rest
+/// of `[project]` for its own problems. The metadata read with them is
+/// never used.
+fn stand_in_values(project: &Table<'_>) -> DynamicValues {
+    DynamicValues {
+        version: Metadata::lists_dynamic(project, "version").then(|| Version::new([0])),
     }
 }
 

@@ -132,27 +132,37 @@ const DIR_KEY: Key = Key {
 };
 
 impl LibrarySettings {
-    fn read(table: Table<'_>) -> Result<LibrarySettings> {
-        let name = table.required_str(
+    /// The entry, or None when a problem (recorded) leaves it without a
+    /// name or path.
+    fn read(table: Table<'_>) -> Option<LibrarySettings> {
+        let name = table.required(
             "name",
             "give the library its installed file name, e.g. name = \"libfoo.so.1\"",
-        )?;
-        let n = &name.value;
-        if !is_command_name(n) {
-            return Err(table.file().error(
-                name.span.clone(),
-                format!("library name {n:?} must be a plain file name"),
-                Some("letters, digits, `-`, `_` and `.`, e.g. name = \"libfoo.so.1\"".into()),
-            ));
-        }
-        let path = table.required_str(
+        );
+        let name = name.filter(|name| {
+            let n = &name.value;
+            let ok = is_command_name(n);
+            if !ok {
+                table.file().report(table.file().error(
+                    name.span.clone(),
+                    format!("library name {n:?} must be a plain file name"),
+                    Some("letters, digits, `-`, `_` and `.`, e.g. name = \"libfoo.so.1\"".into()),
+                ));
+            }
+            ok
+        });
+        let path = table.required(
             "path",
             "say where the prebuilt library is, e.g. path = \"bin/{target}/libfoo.so.1\"",
-        )?;
-        let path = Template::read(&table, path, "path", PLACEHOLDERS)?;
-        let dir = read_dir(&table)?;
-        finish(table, &LIBRARY)?;
-        Ok(LibrarySettings { name, path, dir })
+        );
+        let path = path.and_then(|p| table.keep(Template::read(&table, p, "path", PLACEHOLDERS)));
+        let dir = table.keep(read_dir(&table)).flatten();
+        finish(table, &LIBRARY);
+        Some(LibrarySettings {
+            name: name?,
+            path: path?,
+            dir,
+        })
     }
 }
 
@@ -274,33 +284,40 @@ pub static ROOT: Section = Section {
 
 impl Settings {
     /// Read `[tool.binwheel]` (None when the table is absent).
+    /// Every problem found is in the error, in file order.
     pub fn read(table: Option<Table<'_>>) -> Result<Settings> {
         let Some(table) = table else {
             return Ok(Settings::default());
         };
-        let package = read_package(&table)?;
-        let binaries = read_binaries(&table)?;
-        let libraries = read_libraries(&table, &binaries)?;
-        let targets = read_targets(&table)?;
-        check_hash_targets(&table, &binaries, &targets)?;
-        let compression_level = read_compression_level(&table)?;
+        let file = table.file();
+        file.conclude(Ok(Self::read_all(table)))
+    }
+
+    /// [`Settings::read`], recording each problem in the file and going on.
+    fn read_all(table: Table<'_>) -> Settings {
+        let package = table.keep(read_package(&table)).flatten();
+        let binaries = read_binaries(&table);
+        let libraries = read_libraries(&table, &binaries);
+        let targets = read_targets(&table);
+        check_hash_targets(&table, &binaries, &targets);
+        let compression_level = table.keep(read_compression_level(&table)).flatten();
         let version = table
-            .table("version")?
-            .map(VersionSource::read)
-            .transpose()?;
-        let sdist_include = table.string_list("sdist-include")?.unwrap_or_default();
-        let sdist_exclude = table.string_list("sdist-exclude")?.unwrap_or_default();
-        finish(table, &ROOT)?;
-        Ok(Settings {
+            .keep(table.table("version"))
+            .flatten()
+            .and_then(|t| table.keep(VersionSource::read(t)));
+        let sdist_include = table.keep(table.string_list("sdist-include"));
+        let sdist_exclude = table.keep(table.string_list("sdist-exclude"));
+        finish(table, &ROOT);
+        Settings {
             package,
             binaries,
             libraries,
             targets,
             compression_level,
-            sdist_include,
-            sdist_exclude,
+            sdist_include: sdist_include.flatten().unwrap_or_default(),
+            sdist_exclude: sdist_exclude.flatten().unwrap_or_default(),
             version,
-        })
+        }
     }
 
     /// The configured entry for `target`, if any.
@@ -343,14 +360,18 @@ fn read_package(table: &Table<'_>) -> Result<Option<Spanned<String>>> {
     Ok(package)
 }
 
-/// Every `[[tool.binwheel.binary]]`: at least one, names and commands distinct.
-fn read_binaries(table: &Table<'_>) -> Result<Vec<BinarySettings>> {
-    let mut binaries = Vec::new();
-    for entry in table.tables("binary")? {
-        binaries.push(BinarySettings::read(entry)?);
-    }
-    if binaries.is_empty() {
-        return Err(table.error(
+/// Every `[[tool.binwheel.binary]]`: at least one, names and commands
+/// distinct. Entries with problems (recorded) are left out.
+fn read_binaries(table: &Table<'_>) -> Vec<BinarySettings> {
+    let entries = table.keep(table.tables("binary"));
+    let none = entries.as_ref().is_some_and(Vec::is_empty);
+    let binaries: Vec<BinarySettings> = entries
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(BinarySettings::read)
+        .collect();
+    if none {
+        table.file().report(table.error(
             "[tool.binwheel] declares no binary",
             Some(
                 "add one:\n\n    [[tool.binwheel.binary]]\n    name = \"hello\"\n    path = \"bin/{target}/hello{exe}\""
@@ -359,9 +380,9 @@ fn read_binaries(table: &Table<'_>) -> Result<Vec<BinarySettings>> {
         ));
     }
     for (i, b) in binaries.iter().enumerate() {
-        check_unique_binary(table, &binaries[..i], b)?;
+        table.keep(check_unique_binary(table, &binaries[..i], b));
     }
-    Ok(binaries)
+    binaries
 }
 
 /// `b` shares neither its name nor its command with an `earlier` binary.
@@ -403,10 +424,10 @@ fn check_unique_binary(
 }
 
 /// Every `[[tool.binwheel.library]]`, each named unlike any binary or library.
-fn read_libraries(table: &Table<'_>, binaries: &[BinarySettings]) -> Result<Vec<LibrarySettings>> {
+fn read_libraries(table: &Table<'_>, binaries: &[BinarySettings]) -> Vec<LibrarySettings> {
     let mut libraries: Vec<LibrarySettings> = Vec::new();
-    for entry in table.tables("library")? {
-        let lib = LibrarySettings::read(entry)?;
+    let entries = table.keep(table.tables("library")).unwrap_or_default();
+    for lib in entries.into_iter().filter_map(LibrarySettings::read) {
         let taken = binaries
             .iter()
             .any(|b| lib.name.value.eq_ignore_ascii_case(&b.name.value))
@@ -414,7 +435,7 @@ fn read_libraries(table: &Table<'_>, binaries: &[BinarySettings]) -> Result<Vec<
                 .iter()
                 .any(|l| l.name.value.eq_ignore_ascii_case(&lib.name.value));
         if taken {
-            return Err(table.file().error(
+            table.file().report(table.file().error(
                 lib.name.span.clone(),
                 format!(
                     "{:?} is already the name of a binary or library",
@@ -422,20 +443,17 @@ fn read_libraries(table: &Table<'_>, binaries: &[BinarySettings]) -> Result<Vec<
                 ),
                 Some("every file in <package>/_bin/ needs its own name".into()),
             ));
+            continue;
         }
         libraries.push(lib);
     }
-    check_dirs(table, binaries, &libraries)?;
-    Ok(libraries)
+    check_dirs(table, binaries, &libraries);
+    libraries
 }
 
 /// No `dir` runs through a file that another entry puts into `_bin/`
 /// (`dir = "tool"` beside a binary named `tool`): a wheel cannot hold both.
-fn check_dirs(
-    table: &Table<'_>,
-    binaries: &[BinarySettings],
-    libraries: &[LibrarySettings],
-) -> Result<()> {
+fn check_dirs(table: &Table<'_>, binaries: &[BinarySettings], libraries: &[LibrarySettings]) {
     let place = |dir: &Option<Spanned<String>>, name: &str| match dir {
         Some(d) => format!("{}/{name}", d.value).to_ascii_lowercase(),
         None => name.to_ascii_lowercase(),
@@ -459,7 +477,7 @@ fn check_dirs(
             }
             prefix.push_str(part);
             if files.contains(&prefix) {
-                return Err(table.file().error(
+                table.file().report(table.file().error(
                     dir.span.clone(),
                     format!(
                         "`dir = {:?}` runs through <package>/_bin/{prefix}, which is the file of a binary or library",
@@ -467,22 +485,28 @@ fn check_dirs(
                     ),
                     Some("give the directory another name, or rename the file".into()),
                 ));
+                break;
             }
         }
     }
-    Ok(())
 }
 
-/// `[tool.binwheel.targets]`: each key a distinct target.
-fn read_targets(table: &Table<'_>) -> Result<Vec<TargetSettings>> {
+/// `[tool.binwheel.targets]`: each key a distinct target. Entries with
+/// problems (recorded) are left out.
+fn read_targets(table: &Table<'_>) -> Vec<TargetSettings> {
     let mut targets: Vec<TargetSettings> = Vec::new();
-    let Some(t) = table.table("targets")? else {
-        return Ok(targets);
+    let Some(t) = table.keep(table.table("targets")).flatten() else {
+        return targets;
     };
     for (key, field) in t.entries() {
-        let settings = TargetSettings::read(key, field.as_table()?)?;
+        let Some(entry) = table.keep(field.as_table()) else {
+            continue;
+        };
+        let Some(settings) = TargetSettings::read(key, entry) else {
+            continue;
+        };
         if let Some(first) = targets.iter().find(|o| o.target == settings.target) {
-            return Err(table.file().error(
+            table.file().report(table.file().error(
                 settings.key.span.clone(),
                 format!(
                     "targets {:?} and {:?} are the same target ({})",
@@ -490,25 +514,22 @@ fn read_targets(table: &Table<'_>) -> Result<Vec<TargetSettings>> {
                 ),
                 Some("keep one of them".into()),
             ));
+            continue;
         }
         targets.push(settings);
     }
-    Ok(targets)
+    targets
 }
 
 /// Every `sha256` key of every binary names a configured target.
-fn check_hash_targets(
-    table: &Table<'_>,
-    binaries: &[BinarySettings],
-    targets: &[TargetSettings],
-) -> Result<()> {
+fn check_hash_targets(table: &Table<'_>, binaries: &[BinarySettings], targets: &[TargetSettings]) {
     for (key, _) in binaries.iter().flat_map(|b| &b.sha256) {
         let known = match Target::parse(&key.value) {
             Some(t) => targets.is_empty() || targets.iter().any(|c| c.target == t),
             None => false,
         };
         if !known {
-            return Err(table.file().error(
+            table.file().report(table.file().error(
                 key.span.clone(),
                 format!(
                     "`sha256` names {:?}, which is not a configured target",
@@ -518,7 +539,6 @@ fn check_hash_targets(
             ));
         }
     }
-    Ok(())
 }
 
 /// The deflate levels `compression-level` may name.
@@ -652,54 +672,61 @@ type Download = (
 );
 
 impl BinarySettings {
-    fn read(table: Table<'_>) -> Result<BinarySettings> {
-        let name = table.required_str(
+    /// The entry, or None when a problem (recorded) leaves it without a
+    /// name or path. Every key is read whatever the others hold.
+    fn read(table: Table<'_>) -> Option<BinarySettings> {
+        let name = table.required(
             "name",
             "give the binary a name, e.g. name = \"hello\" (installed as <package>/_bin/hello)",
-        )?;
-        check_binary_name(&table, &name)?;
-        let path = table.required_str(
+        );
+        let name = name.filter(|n| table.keep(check_binary_name(&table, n)).is_some());
+        // Messages about the entry as a whole name it, or its position.
+        let what = match &name {
+            Some(n) => format!("binary {:?}", n.value),
+            None => format!("[{}]", table.name()),
+        };
+        let path = table.required(
             "path",
             "say where the prebuilt file is, e.g. path = \"bin/{target}/hello{exe}\"",
-        )?;
-        let path = Template::read(&table, path, "path", PLACEHOLDERS)?;
-        let build = read_build(&table)?;
-        let build_requires = read_build_requires(&table)?;
-        if !build_requires.is_empty() && build.is_none() {
-            return Err(table.error(
-                format!("binary {:?} has `build-requires` but no `build` command", name.value),
+        );
+        let path = path.and_then(|p| table.keep(Template::read(&table, p, "path", PLACEHOLDERS)));
+        let build = table.keep(read_build(&table)).flatten();
+        let build_requires = read_build_requires(&table);
+        if table.contains("build-requires") && !table.contains("build") {
+            table.file().report(table.error(
+                format!("{what} has `build-requires` but no `build` command"),
                 Some("build-requires are installed only to run `build`; add the command or drop them".into()),
             ));
         }
-        let env = read_env(&table)?;
-        let script = read_script(&table)?;
-        let install = read_install(&table)?;
-        if let (Install::Scripts, Some(s)) = (install, &script) {
-            return Err(table.file().error(
+        let env = read_env(&table);
+        let script = table.keep(read_script(&table)).flatten();
+        let install = table.keep(read_install(&table));
+        if let (Some(Install::Scripts), Some(s)) = (install, &script) {
+            table.file().report(table.file().error(
                 s.span.clone(),
                 format!(
-                    "with install = \"scripts\" the binary itself is the command {:?}; `script` would add a second one",
-                    name.value
+                    "with install = \"scripts\" the binary itself is the command{}; `script` would add a second one",
+                    name.as_ref().map(|n| format!(" {:?}", n.value)).unwrap_or_default()
                 ),
                 Some("drop `script`, or use install = \"package\" to get a launcher with another name".into()),
             ));
         }
-        let dir = read_dir(&table)?;
-        if let (Install::Scripts, Some(d)) = (install, &dir) {
-            return Err(table.file().error(
+        let dir = table.keep(read_dir(&table)).flatten();
+        if let (Some(Install::Scripts), Some(d)) = (install, &dir) {
+            table.file().report(table.file().error(
                 d.span.clone(),
                 "with install = \"scripts\" the installer puts the binary into the scripts directory; `dir` places files below <package>/_bin/ only",
                 Some("drop `dir`, or use install = \"package\"".into()),
             ));
         }
-        let (url, member, sha256) = read_download(&table, &name)?;
+        let (url, member, sha256) = read_download(&table, &what);
         let span = table.span();
-        finish(table, &BINARY)?;
-        Ok(BinarySettings {
-            name,
-            path,
+        finish(table, &BINARY);
+        Some(BinarySettings {
+            name: name?,
+            path: path?,
             script,
-            install,
+            install: install.unwrap_or_default(),
             url,
             sha256,
             member,
@@ -742,18 +769,23 @@ fn read_build(table: &Table<'_>) -> Result<Option<Vec<Template>>> {
             ));
         }
     }
-    build
-        .map(|argv| {
-            argv.into_iter()
-                .map(|arg| Template::read(table, arg, "build", BUILD_PLACEHOLDERS))
-                .collect()
-        })
-        .transpose()
+    let Some(argv) = build else {
+        return Ok(None);
+    };
+    // Every argument is checked; one with a problem (recorded) drops the command.
+    let args: Vec<Option<Template>> = argv
+        .into_iter()
+        .map(|arg| table.keep(Template::read(table, arg, "build", BUILD_PLACEHOLDERS)))
+        .collect();
+    Ok(args.into_iter().collect())
 }
 
-/// `build-requires`: each a PEP 508 requirement.
-fn read_build_requires(table: &Table<'_>) -> Result<Vec<Spanned<String>>> {
-    let build_requires = table.string_list("build-requires")?.unwrap_or_default();
+/// `build-requires`: each a PEP 508 requirement; problems are recorded.
+fn read_build_requires(table: &Table<'_>) -> Vec<Spanned<String>> {
+    let build_requires = table
+        .keep(table.string_list("build-requires"))
+        .flatten()
+        .unwrap_or_default();
     for req in &build_requires {
         let parsed = match crate::metadata::bad_requirement_name_end(&req.value) {
             Some(problem) => Err(problem),
@@ -766,7 +798,7 @@ fn read_build_requires(table: &Table<'_>) -> Result<Vec<Spanned<String>>> {
                 .map_err(|e| e.message.to_string()),
         };
         if let Err(e) = parsed {
-            return Err(table.file().error(
+            table.file().report(table.file().error(
                 req.span.clone(),
                 format!(
                     "`build-requires` entry {:?} is not a valid requirement: {e}",
@@ -776,20 +808,24 @@ fn read_build_requires(table: &Table<'_>) -> Result<Vec<Spanned<String>>> {
             ));
         }
     }
-    Ok(build_requires)
+    build_requires
 }
 
-/// `[tool.binwheel.binary.env]`: free names, template values.
-fn read_env(table: &Table<'_>) -> Result<Vec<(String, Template)>> {
+/// `[tool.binwheel.binary.env]`: free names, template values; problems
+/// are recorded.
+fn read_env(table: &Table<'_>) -> Vec<(String, Template)> {
     let mut env = Vec::new();
-    if let Some(env_table) = table.table("env")? {
+    if let Some(env_table) = table.keep(table.table("env")).flatten() {
         for (key, field) in env_table.entries() {
-            let value = field.as_str()?;
-            let value = Template::read(table, value, "env", BUILD_PLACEHOLDERS)?;
-            env.push((key.value, value));
+            let value = table
+                .keep(field.as_str())
+                .and_then(|v| table.keep(Template::read(table, v, "env", BUILD_PLACEHOLDERS)));
+            if let Some(value) = value {
+                env.push((key.value, value));
+            }
         }
     }
-    Ok(env)
+    env
 }
 
 fn read_script(table: &Table<'_>) -> Result<Option<Spanned<String>>> {
@@ -821,11 +857,12 @@ fn read_install(table: &Table<'_>) -> Result<Install> {
 }
 
 /// `url`, `member` and `sha256`: all or none, with one hash per target.
-fn read_download(table: &Table<'_>, name: &Spanned<String>) -> Result<Download> {
-    let url = table.str("url")?;
-    if let Some(u) = &url {
-        if !has_url_scheme(&u.value) {
-            return Err(table.file().error(
+/// Problems are recorded; `what` names the binary in messages.
+fn read_download(table: &Table<'_>, what: &str) -> Download {
+    let url = table.keep(table.str("url")).flatten().filter(|u| {
+        let ok = has_url_scheme(&u.value);
+        if !ok {
+            table.file().report(table.file().error(
                 u.span.clone(),
                 format!(
                     "`url` must start with https://, http:// or file://, found {:?}",
@@ -834,47 +871,45 @@ fn read_download(table: &Table<'_>, name: &Spanned<String>) -> Result<Download> 
                 None,
             ));
         }
-    }
-    let url = url
-        .map(|u| Template::read(table, u, "url", PLACEHOLDERS))
-        .transpose()?;
+        ok
+    });
+    let url = url.and_then(|u| table.keep(Template::read(table, u, "url", PLACEHOLDERS)));
     let member = table
-        .str("member")?
-        .map(|m| Template::read(table, m, "member", PLACEHOLDERS))
-        .transpose()?;
-    let sha256 = read_hashes(table)?;
-    if url.is_none() && (!sha256.is_empty() || member.is_some()) {
-        return Err(table.error(
-            format!(
-                "binary {:?} has `sha256` or `member` but no `url`",
-                name.value
-            ),
+        .keep(table.str("member"))
+        .flatten()
+        .and_then(|m| table.keep(Template::read(table, m, "member", PLACEHOLDERS)));
+    let sha256 = read_hashes(table);
+    // Presence, not validity: a `url` with a problem is reported once, as itself.
+    let has = |key: &str| table.contains(key);
+    if !has("url") && (has("sha256") || has("member")) {
+        table.file().report(table.error(
+            format!("{what} has `sha256` or `member` but no `url`"),
             None,
         ));
     }
-    if url.is_some() && sha256.is_empty() {
-        return Err(table.error(
-            format!(
-                "binary {:?} has a `url` but no `sha256`: binwheel downloads only pinned files",
-                name.value
-            ),
+    if has("url") && !has("sha256") {
+        table.file().report(table.error(
+            format!("{what} has a `url` but no `sha256`: binwheel downloads only pinned files"),
             Some("add one hash per target: sha256 = { linux-x86_64 = \"…\" }".into()),
         ));
     }
-    Ok((url, member, sha256))
+    (url, member, sha256)
 }
 
-/// `sha256`: target key → 64 hex digits, kept lowercase.
-fn read_hashes(table: &Table<'_>) -> Result<Vec<(Spanned<String>, Spanned<String>)>> {
+/// `sha256`: target key → 64 hex digits, kept lowercase; problems are recorded.
+fn read_hashes(table: &Table<'_>) -> Vec<(Spanned<String>, Spanned<String>)> {
     let mut sha256 = Vec::new();
-    if let Some(hashes) = table.table("sha256")? {
+    if let Some(hashes) = table.keep(table.table("sha256")).flatten() {
         for (key, field) in hashes.entries() {
-            let hash = field.as_str()?;
+            let Some(hash) = table.keep(field.as_str()) else {
+                continue;
+            };
             if !is_sha256(&hash.value) {
-                return Err(field.error(
+                table.file().report(field.error(
                     format!("`sha256.{}` must be 64 hex digits, found {:?}", key.value, hash.value),
                     Some("compute it with: python -c \"import hashlib,sys;print(hashlib.sha256(open(sys.argv[1],'rb').read()).hexdigest())\" FILE".into()),
                 ));
+                continue;
             }
             sha256.push((
                 key,
@@ -882,7 +917,7 @@ fn read_hashes(table: &Table<'_>) -> Result<Vec<(Spanned<String>, Spanned<String
             ));
         }
     }
-    Ok(sha256)
+    sha256
 }
 
 /// `[tool.binwheel.targets.<name>]`.
@@ -927,9 +962,10 @@ pub static TARGET: Section = Section {
 };
 
 impl TargetSettings {
-    fn read(key: Spanned<String>, table: Table<'_>) -> Result<TargetSettings> {
+    /// The entry, or None when its key names no target (recorded).
+    fn read(key: Spanned<String>, table: Table<'_>) -> Option<TargetSettings> {
         let Some(target) = Target::parse(&key.value) else {
-            return Err(table.file().error(
+            table.file().report(table.file().error(
                 key.span.clone(),
                 format!("unknown target {:?} in [tool.binwheel.targets]", key.value),
                 Some(format!(
@@ -941,18 +977,22 @@ impl TargetSettings {
                         .join(", ")
                 )),
             ));
+            return None;
         };
-        let tag = read_pinned_tag(&table, target)?;
-        let manylinux = read_floor(&table, "manylinux", "2_28")?;
-        let musllinux = read_floor(&table, "musllinux", "1_2")?;
+        let tag = table.keep(read_pinned_tag(&table, target)).flatten();
+        let manylinux = table
+            .keep(read_floor(&table, "manylinux", "2_28"))
+            .flatten();
+        let musllinux = table.keep(read_floor(&table, "musllinux", "1_2")).flatten();
         let allow_libraries = table
-            .string_list("allow-libraries")?
+            .keep(table.string_list("allow-libraries"))
+            .flatten()
             .unwrap_or_default()
             .into_iter()
             .map(|s| s.value)
             .collect();
-        finish(table, &TARGET)?;
-        Ok(TargetSettings {
+        finish(table, &TARGET);
+        Some(TargetSettings {
             key,
             target,
             tag,
@@ -1086,6 +1126,65 @@ mod tests {
         assert_eq!(s.targets[0].key.value, "linux-amd64");
         assert_eq!(s.targets[0].target, Target::parse("linux-x86_64").unwrap());
         assert_eq!(s.targets[1].manylinux.as_ref().unwrap().value, (2, 28));
+    }
+
+    #[test]
+    fn every_problem_in_one_run_in_file_order() {
+        let text = "[tool.binwheel]\ncompresion-level = 9\npackage = \"my-pkg\"\n\
+            [[tool.binwheel.binary]]\nname = \"a/b\"\npath = \"bin/{trget}/a\"\n\
+            [[tool.binwheel.binary]]\nname = \"c\"\npath = \"c\"\ninstall = \"script\"\n\
+            [tool.binwheel.targets]\nmacos-amr64 = {}\nlinux-x86_64 = { manylinux = \"2\" }\n";
+        let err = read(text).unwrap_err();
+        assert_eq!(err.count(), 7, "{err}");
+        let lines: Vec<&str> = err
+            .message()
+            .lines()
+            .filter(|l| l.starts_with("pyproject.toml:"))
+            .collect();
+        let expected = [
+            "pyproject.toml:2:1: unknown key `compresion-level`",
+            "pyproject.toml:3:11: `tool.binwheel.package` must be a Python import name",
+            "pyproject.toml:5:8: binary name \"a/b\" contains a path separator",
+            "pyproject.toml:6:13: `path` uses an unknown placeholder {trget}",
+            "pyproject.toml:10:11: `install` must be",
+            "pyproject.toml:12:1: unknown target \"macos-amr64\"",
+            "pyproject.toml:13:30: `manylinux` must be a version",
+        ];
+        assert_eq!(lines.len(), expected.len(), "{err}");
+        for (line, want) in lines.iter().zip(expected) {
+            assert!(
+                line.starts_with(want),
+                "{line:?} should start with {want:?}"
+            );
+        }
+        assert!(
+            err.message()
+                .ends_with("\nerror: 7 problems in pyproject.toml"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn a_misspelled_required_key_is_one_problem_on_the_misspelling() {
+        let err = read("[[tool.binwheel.binary]]\nname = \"ty\"\npaht = \"bin/{target}/ty\"\n")
+            .unwrap_err();
+        assert_eq!(
+            err.message(),
+            "pyproject.toml:3:1: unknown key `paht` in [tool.binwheel.binary[0]]\n  \
+             |\n\
+             3 | paht = \"bin/{target}/ty\"\n  \
+             | ^^^^\n  \
+             help: did you mean `path`? (`path` is required)"
+        );
+        // Without a close misspelling, the missing key is the problem.
+        let err = read("[[tool.binwheel.binary]]\nname = \"ty\"\nzzz = 1\n").unwrap_err();
+        assert_eq!(err.count(), 2, "{err}");
+        assert!(err.message().contains("unknown key `zzz`"), "{err}");
+        assert!(
+            err.message()
+                .contains("`tool.binwheel.binary[0].path` is required but missing"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -212,6 +212,45 @@ impl Target {
         target.is_valid().then_some(target)
     }
 
+    /// The target `name` most likely meant, spelled as `name` spells
+    /// targets (`macos-amr64` → `macos-arm64`, `darwin/amd46` →
+    /// `darwin/amd64`, `x86_64-unknown-linus-gnu` → `x86_64-unknown-linux-gnu`):
+    /// each misspelled OS or architecture part replaced by the closest
+    /// spelling [`Target::parse`] accepts. None when nothing valid is close.
+    pub fn suggest(name: &str) -> Option<String> {
+        let lower = name.trim().to_ascii_lowercase();
+        let parts: Vec<&str> = lower.split(['-', '/']).collect();
+        let seps: Vec<char> = lower.chars().filter(|c| matches!(c, '-' | '/')).collect();
+        let candidates: Vec<Vec<Option<&str>>> = match parts.as_slice() {
+            [a, b] => vec![
+                vec![closest(a, OS_SPELLINGS), closest(b, ARCH_SPELLINGS)],
+                vec![closest(a, ARCH_SPELLINGS), closest(b, OS_SPELLINGS)],
+            ],
+            [a, vendor, o, rest @ ..] if rest.len() <= 1 => {
+                let mut parts = vec![
+                    closest(a, ARCH_SPELLINGS),
+                    Some(*vendor),
+                    closest(o, OS_SPELLINGS),
+                ];
+                parts.extend(rest.iter().map(|r| Some(*r)));
+                vec![parts]
+            }
+            _ => Vec::new(),
+        };
+        candidates
+            .into_iter()
+            .filter_map(|parts| {
+                let parts: Vec<&str> = parts.into_iter().collect::<Option<_>>()?;
+                let mut out = parts[0].to_string();
+                for (sep, part) in seps.iter().zip(&parts[1..]) {
+                    out.push(*sep);
+                    out.push_str(part);
+                }
+                Some(out)
+            })
+            .find(|s| *s != lower && Target::parse(s).is_some())
+    }
+
     /// Canonical name: `linux-x86_64`, `linux-aarch64`, `macos-arm64`, `windows-x86`.
     pub fn name(self) -> String {
         format!("{}-{}", self.os.name(), self.arch_name())
@@ -277,6 +316,15 @@ impl Target {
     }
 }
 
+/// `part` if it is one of `spellings`, else the closest one, if close.
+fn closest<'a, T>(part: &'a str, spellings: &'static [(&'static str, T)]) -> Option<&'a str> {
+    let names = spellings.iter().map(|(s, _)| *s);
+    if names.clone().any(|s| s == part) {
+        return Some(part);
+    }
+    crate::error::did_you_mean(part, names)
+}
+
 impl fmt::Display for Target {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.name())
@@ -289,6 +337,29 @@ mod tests {
 
     fn t(s: &str) -> Target {
         Target::parse(s).unwrap_or_else(|| panic!("{s} should parse"))
+    }
+
+    #[test]
+    fn suggestions_keep_the_spelling() {
+        let s = |name: &str| Target::suggest(name);
+        assert_eq!(s("macos-amr64").as_deref(), Some("macos-arm64"));
+        assert_eq!(s("windows-amd65").as_deref(), Some("windows-amd64"));
+        assert_eq!(s("darwin/amr64").as_deref(), Some("darwin/arm64"));
+        assert_eq!(s("linux-amd46").as_deref(), Some("linux-amd64"));
+        assert_eq!(s("lnux-aarch64").as_deref(), Some("linux-aarch64"));
+        assert_eq!(s("amd64-linuxx").as_deref(), Some("amd64-linux"));
+        assert_eq!(
+            s("x86_64-unknown-linus-gnu").as_deref(),
+            Some("x86_64-unknown-linux-gnu")
+        );
+        assert_eq!(
+            s("aarch64-apple-drawin").as_deref(),
+            Some("aarch64-apple-darwin")
+        );
+        // Nothing close, or only an invalid pair (no universal2 Linux).
+        assert_eq!(s("plan9-sparc"), None);
+        assert_eq!(s("linux-universal2"), None);
+        assert_eq!(s("linux-x86_64"), None);
     }
 
     #[test]

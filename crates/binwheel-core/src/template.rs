@@ -130,14 +130,19 @@ impl Template {
         key: &str,
         allowed: &[&str],
     ) -> Result<Template> {
-        let error = |message: String, help: String| {
-            table.file().error(text.span.clone(), message, Some(help))
+        // Errors point at the placeholder, bytes `at` of the text.
+        let error = |at: Range<usize>, message: String, help: String| {
+            let file = table.file();
+            let span = file.span_within(text.span.clone(), &text.value, at);
+            file.error(span, message, Some(help))
         };
         let mut segments = Vec::new();
         let mut rest = text.value.as_str();
         while let Some(open) = rest.find('{') {
+            let start = text.value.len() - rest.len() + open;
             let Some(close) = rest[open..].find('}') else {
                 return Err(error(
+                    start..text.value.len(),
                     format!("`{key}` has an unclosed `{{`"),
                     format!("placeholders are {}", list(allowed)),
                 ));
@@ -149,6 +154,7 @@ impl Template {
                     None => format!("placeholders are {}", list(allowed)),
                 };
                 return Err(error(
+                    start..start + close + 1,
                     format!("`{key}` uses an unknown placeholder {{{name}}}"),
                     hint,
                 ));
@@ -247,7 +253,7 @@ mod tests {
             err.contains("`t` uses an unknown placeholder {out}"),
             "{err}"
         );
-        assert!(err.contains("pyproject.toml:1:5"), "{err}");
+        assert!(err.contains("pyproject.toml:1:6"), "{err}");
     }
 
     #[test]

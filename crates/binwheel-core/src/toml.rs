@@ -3,12 +3,17 @@
 //! [`TomlFile`] owns the text and the parsed document. [`Table`] is a typed,
 //! read-once view of one table: each getter checks the value's type and
 //! remembers the key, and [`Table::finish`] turns any key nobody asked for into
-//! an "unknown key" error with a "did you mean" hint. This module knows the
-//! TOML data model only; what keys mean is for `settings` and `metadata`.
+//! an "unknown key" error with a "did you mean" hint. A reading goes on past
+//! a mistake: each problem is recorded in the file ([`TomlFile::keep`],
+//! [`Table::required`], [`Table::finish`]) and the reader's entry point
+//! returns them all at once ([`TomlFile::conclude`]), in file order. This
+//! module knows the TOML data model only; what keys mean is for `settings`
+//! and `metadata`.
 
 use std::cell::RefCell;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 
 use toml_edit::{Document, Item, Key, TableLike, Value};
 
@@ -35,6 +40,8 @@ pub struct TomlFile {
     pub display: String,
     pub text: String,
     doc: Document<String>,
+    /// Problems recorded so far by readers that went on past them.
+    problems: Mutex<Vec<Error>>,
 }
 
 impl TomlFile {
@@ -58,7 +65,37 @@ impl TomlFile {
             display: display.to_string(),
             text,
             doc,
+            problems: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Record a problem and go on reading.
+    pub fn report(&self, error: Error) {
+        if let Ok(mut problems) = self.problems.lock() {
+            problems.push(error);
+        }
+    }
+
+    /// The value, or None after recording the error.
+    pub fn keep<T>(&self, result: Result<T>) -> Option<T> {
+        result.map_err(|e| self.report(e)).ok()
+    }
+
+    /// End a reading: `result` when nothing was recorded, else one error
+    /// holding every recorded problem (and `result`'s own), in file order.
+    pub fn conclude<T>(&self, result: Result<T>) -> Result<T> {
+        let mut problems = match self.problems.lock() {
+            Ok(mut problems) => std::mem::take(&mut *problems),
+            Err(_) => Vec::new(),
+        };
+        match result {
+            Ok(value) if problems.is_empty() => Ok(value),
+            Ok(_) => Err(Error::many(problems)),
+            Err(e) => {
+                problems.push(e);
+                Err(Error::many(problems))
+            }
+        }
     }
 
     /// The root table.
@@ -69,6 +106,30 @@ impl TomlFile {
             String::new(),
             self.doc.as_table().span(),
         )
+    }
+
+    /// Where bytes `within` of the string `value`, written at `span`, are:
+    /// exact when the string is written as it reads (quoted on one line,
+    /// no escapes), else the whole of `span`.
+    pub fn span_within(
+        &self,
+        span: Option<Range<usize>>,
+        value: &str,
+        within: Range<usize>,
+    ) -> Option<Range<usize>> {
+        let span = span?;
+        let raw = self.text.get(span.clone()).unwrap_or_default();
+        let plain = ['"', '\''].into_iter().any(|q| {
+            raw.len() == value.len() + 2
+                && raw.starts_with(q)
+                && raw.ends_with(q)
+                && raw.get(1..raw.len() - 1) == Some(value)
+        });
+        if plain && within.end <= value.len() {
+            Some(span.start + 1 + within.start..span.start + 1 + within.end)
+        } else {
+            Some(span)
+        }
     }
 
     /// An error at `span` in this file.
@@ -90,6 +151,8 @@ pub struct Table<'a> {
     name: String,
     span: Option<Range<usize>>,
     seen: RefCell<Vec<String>>,
+    /// Required keys found missing, with their help, reported by `finish`.
+    missing: RefCell<Vec<(String, String)>>,
 }
 
 /// A single value read from a table, with its key's location.
@@ -224,7 +287,13 @@ impl<'a> Table<'a> {
             name,
             span,
             seen: RefCell::new(Vec::new()),
+            missing: RefCell::new(Vec::new()),
         }
+    }
+
+    /// The value, or None after recording the error in the file.
+    pub fn keep<T>(&self, result: Result<T>) -> Option<T> {
+        self.file.keep(result)
     }
 
     pub fn file(&self) -> &'a TomlFile {
@@ -261,6 +330,13 @@ impl<'a> Table<'a> {
             key_span: k.span(),
             item,
         })
+    }
+
+    /// Mark `keys` as read without reading them: a problem (reported) made
+    /// their values moot, so `finish` neither asks for them nor reports them.
+    pub fn skip(&self, keys: &[&str]) {
+        let mut seen = self.seen.borrow_mut();
+        seen.extend(keys.iter().map(|k| k.to_string()));
     }
 
     /// Whether `key` is present (does not mark it as read).
@@ -316,16 +392,40 @@ impl<'a> Table<'a> {
             .collect()
     }
 
-    /// A required string.
+    /// A required string; stops at the first problem.
     pub fn required_str(&self, key: &str, help: &str) -> Result<Spanned<String>> {
         match self.str(key)? {
             Some(s) => Ok(s),
-            None => Err(self.file.error(
-                self.span(),
-                format!("`{}` is required but missing", self.full_key(key)),
-                Some(help.to_string()),
-            )),
+            None => Err(self.missing_error(key, help)),
         }
+    }
+
+    /// A required string, or None with its problem recorded. A missing key
+    /// is reported by `finish`: as an unknown key's "did you mean" when the
+    /// table has a key spelled close to it (`paht` for `path`), else as
+    /// "required but missing".
+    pub fn required(&self, key: &str, help: &str) -> Option<Spanned<String>> {
+        let value = self.keep(self.str(key)).flatten();
+        if value.is_none() && !self.contains(key) {
+            self.missing(key, help);
+        }
+        value
+    }
+
+    /// Record that the required `key` is missing; `finish` reports it (see
+    /// [`Table::required`]).
+    pub fn missing(&self, key: &str, help: &str) {
+        self.missing
+            .borrow_mut()
+            .push((key.to_string(), help.to_string()));
+    }
+
+    fn missing_error(&self, key: &str, help: &str) -> Error {
+        self.file.error(
+            self.span(),
+            format!("`{}` is required but missing", self.full_key(key)),
+            Some(help.to_string()),
+        )
     }
 
     /// An error for this table as a whole.
@@ -333,34 +433,70 @@ impl<'a> Table<'a> {
         self.file.error(self.span(), message, help)
     }
 
-    /// Fail on the first key that no getter asked for.
-    pub fn finish(self) -> Result<()> {
-        let seen = self.seen.borrow();
-        match self.unread().next() {
-            Some(key) => Err(self.unknown(key, seen.iter().map(String::as_str).collect())),
-            None => Ok(()),
+    /// Record every key that no getter asked for, and every missing
+    /// required key.
+    pub fn finish(self) {
+        let seen: Vec<String> = self.seen.borrow().clone();
+        self.report_unread(seen.iter().map(String::as_str).collect());
+    }
+
+    /// Record every key that `known` (a description of this table's keys)
+    /// lacks, and every missing required key; the hint suggests or lists
+    /// `known`, not only the keys this reading asked for. A key the reader
+    /// asked for that `known` lacks, or a known key present but never read,
+    /// is a bug in the reader, which debug builds (the tests) stop on.
+    pub fn finish_known(self, known: &[&str]) {
+        {
+            let seen = self.seen.borrow();
+            debug_assert!(
+                seen.iter().all(|k| known.contains(&k.as_str())),
+                "[{}] reads keys its description lacks: {seen:?} vs {known:?}",
+                self.name
+            );
+            for key in self.unread() {
+                debug_assert!(!known.contains(&key), "[{}] ignored `{key}`", self.name);
+            }
+        }
+        self.report_unread(known.to_vec());
+    }
+
+    /// Unknown keys (each suggesting one of `candidates`, or a missing
+    /// required key spelled close to it), then the missing keys no unknown
+    /// key accounts for.
+    fn report_unread(&self, candidates: Vec<&str>) {
+        let mut missing = self.missing.take();
+        let unknown: Vec<&str> = self
+            .unread()
+            .filter(|key| !candidates.contains(key))
+            .collect();
+        for key in unknown {
+            let names = missing.iter().map(|(name, _)| name.as_str());
+            let error = match did_you_mean(key, names) {
+                Some(name) => {
+                    let name = name.to_string();
+                    missing.retain(|(m, _)| *m != name);
+                    self.unknown_with(
+                        key,
+                        format!("did you mean `{name}`? (`{name}` is required)"),
+                    )
+                }
+                None => self.unknown(key, candidates.clone()),
+            };
+            self.file.report(error);
+        }
+        for (key, help) in missing {
+            self.file.report(self.missing_error(&key, &help));
         }
     }
 
-    /// Fail on the first key that `known` (a description of this table's
-    /// keys) lacks; the hint suggests or lists `known`, not only the keys
-    /// this reading asked for. A key the reader asked for that `known`
-    /// lacks, or a known key present but never read, is a bug in the
-    /// reader, which debug builds (the tests) stop on.
-    pub fn finish_known(self, known: &[&str]) -> Result<()> {
-        let seen = self.seen.borrow();
-        debug_assert!(
-            seen.iter().all(|k| known.contains(&k.as_str())),
-            "[{}] reads keys its description lacks: {seen:?} vs {known:?}",
-            self.name
-        );
-        for key in self.unread() {
-            debug_assert!(!known.contains(&key), "[{}] ignored `{key}`", self.name);
-            if !known.contains(&key) {
-                return Err(self.unknown(key, known.to_vec()));
-            }
-        }
-        Ok(())
+    /// Whether a key that is not one of `names` is spelled close to one of
+    /// them (`gti-tag` for `git-tag`).
+    pub fn has_unknown_close_to(&self, names: &[&str]) -> bool {
+        self.table
+            .iter()
+            .map(|(key, _)| key)
+            .filter(|key| !names.contains(key))
+            .any(|key| did_you_mean(key, names.iter().copied()).is_some())
     }
 
     /// Keys present in the table that no getter asked for, in file order.
@@ -374,12 +510,6 @@ impl<'a> Table<'a> {
 
     /// "unknown key" at `key`, with a hint drawn from `candidates`.
     fn unknown(&self, key: &str, candidates: Vec<&str>) -> Error {
-        let span = self.table.get_key_value(key).and_then(|(k, _)| k.span());
-        let where_ = if self.name.is_empty() {
-            "at the top level".to_string()
-        } else {
-            format!("in [{}]", self.name)
-        };
         let help = match did_you_mean(key, candidates.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),
             None => {
@@ -388,6 +518,16 @@ impl<'a> Table<'a> {
                 known.dedup();
                 format!("known keys: {}", known.join(", "))
             }
+        };
+        self.unknown_with(key, help)
+    }
+
+    fn unknown_with(&self, key: &str, help: String) -> Error {
+        let span = self.table.get_key_value(key).and_then(|(k, _)| k.span());
+        let where_ = if self.name.is_empty() {
+            "at the top level".to_string()
+        } else {
+            format!("in [{}]", self.name)
         };
         self.file
             .error(span, format!("unknown key `{key}` {where_}"), Some(help))
@@ -438,7 +578,8 @@ mod tests {
         let package = bw.str("package").unwrap().unwrap();
         assert_eq!(package.value, "hello");
         assert_eq!(&f.text[package.span.unwrap()], "\"hello\"");
-        bw.finish().unwrap();
+        bw.finish();
+        f.conclude(Ok(())).unwrap();
     }
 
     #[test]
@@ -453,7 +594,8 @@ mod tests {
             .unwrap()
             .unwrap();
         let _ = bw.str("package");
-        let err = bw.finish().unwrap_err();
+        bw.finish();
+        let err = f.conclude(Ok(())).unwrap_err();
         assert!(err
             .message()
             .starts_with("pyproject.toml:2:1: unknown key `pakage` in [tool.binwheel]"));

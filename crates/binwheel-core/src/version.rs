@@ -96,14 +96,29 @@ pub static SECTION: Section = Section {
 };
 
 impl VersionSource {
-    /// Read `[tool.binwheel.version]`.
+    /// Read `[tool.binwheel.version]`; an unknown key is reported whatever
+    /// else is wrong.
     pub fn read(table: Table<'_>) -> Result<VersionSource> {
+        let file = table.file();
+        let source = Self::read_source(&table);
+        if source.is_err() {
+            table.skip(&SECTION.names());
+        }
+        finish(table, &SECTION);
+        file.conclude(source)
+    }
+
+    fn read_source(table: &Table<'_>) -> Result<VersionSource> {
         let present: Vec<&str> = SOURCES
             .iter()
             .copied()
             .filter(|k| table.contains(k))
             .collect();
         let file_name = table.file();
+        if present.is_empty() && table.has_unknown_close_to(SOURCES) {
+            // `gti-tag = true`: the unknown key's "did you mean" says it all.
+            return Err(Error::recorded());
+        }
         if present.len() != 1 {
             let msg = if present.is_empty() {
                 "[tool.binwheel.version] names no version source".to_string()
@@ -171,7 +186,6 @@ impl VersionSource {
                 }
             }
         };
-        finish(table, &SECTION)?;
         Ok(source)
     }
 

@@ -71,7 +71,7 @@ pub(super) fn read_groups(
         }
         groups.insert(group.value.clone(), read_group(&field, false)?);
     }
-    table.finish()?;
+    table.finish();
     Ok(groups)
 }
 

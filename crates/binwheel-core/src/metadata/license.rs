@@ -129,7 +129,7 @@ fn license_table(
     let table = field.as_table()?;
     let text = table.str("text")?;
     let path = table.str("file")?;
-    table.finish()?;
+    table.finish();
     match (text, path) {
         (Some(_), Some(_)) => Err(field.error(
             "`project.license` has both `text` and `file`; they are mutually exclusive",

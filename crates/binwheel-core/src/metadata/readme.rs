@@ -47,7 +47,7 @@ pub(super) fn read(project: &Table<'_>, root_dir: &Path) -> Result<Option<Readme
     let path = table.str("file")?;
     let text = table.str("text")?;
     let content_type = table.str("content-type")?;
-    table.finish()?;
+    table.finish();
     let Some(content_type) = content_type else {
         let example = path
             .as_ref()

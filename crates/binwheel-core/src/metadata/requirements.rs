@@ -66,7 +66,7 @@ pub(super) fn read_optional(project: &Table<'_>) -> Result<Vec<Extra>> {
             requirements,
         });
     }
-    table.finish()?;
+    table.finish();
     Ok(extras)
 }
 
