@@ -446,8 +446,10 @@ fn system_dylib(name: &str) -> bool {
 }
 
 /// DLLs every Windows (10 and later) has: the system's own libraries, the
-/// API sets and the Universal CRT, plus the Visual C++ runtime that
-/// Python itself brings (`vcruntime140.dll`, `msvcp140.dll`).
+/// API sets and the Universal CRT, plus what the Python process that loads
+/// a wheel's files has already loaded: the Visual C++ runtime Python brings
+/// (`vcruntime140.dll`, `msvcp140.dll`) and Python's own DLL (`python3.dll`,
+/// `python312.dll`, which extension modules import).
 fn windows_system_dll(dll: &str) -> bool {
     let lower = dll.to_ascii_lowercase();
     let stem = lower.strip_suffix(".dll").unwrap_or(&lower);
@@ -455,6 +457,7 @@ fn windows_system_dll(dll: &str) -> bool {
         || stem.starts_with("ext-ms-")
         || stem.starts_with("vcruntime140")
         || stem.starts_with("msvcp140")
+        || (stem.starts_with("python3") && stem[7..].bytes().all(|b| b.is_ascii_digit()))
         || WINDOWS_DLLS.contains(&stem)
 }
 
@@ -667,5 +670,7 @@ mod tests {
         assert!(windows_system_dll("KERNEL32.dll"));
         assert!(windows_system_dll("api-ms-win-crt-runtime-l1-1-0.dll"));
         assert!(!windows_system_dll("foo.dll"));
+        assert!(windows_system_dll("python312.dll") && windows_system_dll("PYTHON3.DLL"));
+        assert!(!windows_system_dll("python3x.dll"));
     }
 }

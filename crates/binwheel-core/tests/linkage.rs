@@ -262,3 +262,32 @@ fn the_linkage_doc_example_runs_as_written() {
         }
     }
 }
+
+/// Every fixture that needs only its system resolves alone (no false
+/// alarm on libc, libSystem, KERNEL32.dll, the API sets, Go's imports); the
+/// ones that need libfoo do not.
+#[test]
+fn fixtures_that_need_only_the_system_resolve_alone() {
+    use binwheel_core::inspect::inspect_file;
+    use binwheel_core::linkage::{unresolved, Shipped};
+    let needs_foo = [
+        "linux-x86_64-glibc-needs-libfoo",
+        "usefoo-rpath-lib",
+        "macos-arm64-usefoo",
+        "windows-x86_64-usefoo.exe",
+    ];
+    for name in common::FIXTURES {
+        let facts = inspect_file(&common::fixture(name)).unwrap();
+        let shipped = [Shipped {
+            path: "demo/_bin/x",
+            facts: &facts,
+        }];
+        let problems = unresolved(&shipped, &[]);
+        if needs_foo.contains(&name) {
+            assert_eq!(problems.len(), 1, "{name}: {problems:?}");
+            assert!(problems[0].library.contains("foo"), "{name}: {problems:?}");
+        } else {
+            assert!(problems.is_empty(), "{name}: {problems:?}");
+        }
+    }
+}
