@@ -291,3 +291,32 @@ fn fixtures_that_need_only_the_system_resolve_alone() {
         }
     }
 }
+
+#[test]
+fn the_search_paths_are_read_from_the_files() {
+    use binwheel_core::inspect::inspect_file;
+    let elf = inspect_file(&common::fixture("usefoo-rpath-lib"))
+        .unwrap()
+        .elf
+        .unwrap();
+    assert_eq!(elf.runpath.as_deref(), Some("$ORIGIN/../lib"));
+    assert!(!elf.rpath_inherited, "--enable-new-dtags writes DT_RUNPATH");
+    let macho = inspect_file(&common::fixture("macos-arm64-usefoo"))
+        .unwrap()
+        .macho
+        .unwrap();
+    assert_eq!(macho.slices[0].rpaths, ["@loader_path/../lib"]);
+    assert!(macho.slices[0]
+        .dylibs
+        .contains(&"@rpath/libfoo.dylib".to_string()));
+    assert!(macho.slices[0].weak_dylibs.is_empty());
+    let pe = inspect_file(&common::fixture("windows-x86_64-usefoo.exe"))
+        .unwrap()
+        .pe
+        .unwrap();
+    assert!(
+        pe.imports.contains(&"foo.dll".to_string()),
+        "{:?}",
+        pe.imports
+    );
+}
