@@ -513,6 +513,19 @@ mod tests {
     }
 
     #[test]
+    fn a_binary_in_a_subdirectory_is_found_there() {
+        let mut bins = hello();
+        bins[0].dir = Some("bin/x64".into());
+        let text = render(&bins);
+        assert!(text.contains("    \"hello\": (\"package\", \"bin/x64/hello\"),\n"));
+        assert!(text.contains("_os.path.join(directory, *file_name.split(\"/\"))"));
+        // The scripts directory has no subdirectories of ours.
+        let mut bins = two();
+        bins[1].dir = Some("bin".into());
+        assert!(render(&bins).contains("(\"scripts\", \"hello-admin.exe\")"));
+    }
+
+    #[test]
     fn renders_table_default_and_launchers() {
         let text = render(&hello());
         assert!(text.contains("_BINARIES = {\n    \"hello\": (\"package\", \"hello\"),\n}"));
