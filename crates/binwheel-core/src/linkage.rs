@@ -661,6 +661,86 @@ mod tests {
         assert!(run(&layout(&exe_rpath)).is_empty());
     }
 
+    fn macho(kind: Kind, dylibs: &[&str], weak: &[&str], rpaths: &[&str]) -> Facts {
+        let mut slice = testing::slice(Arch::Aarch64, (11, 0, 0));
+        slice.kind = kind;
+        slice.dylibs.extend(dylibs.iter().map(|s| s.to_string()));
+        slice.weak_dylibs = weak.iter().map(|s| s.to_string()).collect();
+        slice.rpaths = rpaths.iter().map(|s| s.to_string()).collect();
+        let mut f = testing::macho(vec![slice]);
+        f.kind = kind;
+        f
+    }
+
+    #[test]
+    fn macho_install_names_resolve_through_the_loading_chain() {
+        let lib = macho(Kind::SharedLibrary, &[], &[], &[]);
+        // @executable_path from a library means the executable's directory.
+        let exe = macho(Kind::Executable, &["@loader_path/libA.dylib"], &[], &[]);
+        let a = macho(
+            Kind::SharedLibrary,
+            &["@executable_path/../lib/libB.dylib"],
+            &[],
+            &[],
+        );
+        let ok = [
+            ("p/bin/x", &exe),
+            ("p/bin/libA.dylib", &a),
+            ("p/lib/libB.dylib", &lib),
+        ];
+        assert!(run(&ok).is_empty(), "{:?}", run(&ok));
+        // @rpath in a library is tried with the executable's LC_RPATH too.
+        let exe = macho(
+            Kind::Executable,
+            &["@rpath/libA.dylib"],
+            &[],
+            &["@loader_path/../lib"],
+        );
+        let a = macho(Kind::SharedLibrary, &["@rpath/libB.dylib"], &[], &[]);
+        let layout = [
+            ("p/bin/x", &exe),
+            ("p/lib/libA.dylib", &a),
+            ("p/lib/libB.dylib", &lib),
+        ];
+        assert!(run(&layout).is_empty());
+        let bad = run(&layout[..2]);
+        assert_eq!(bad[0].file, "p/lib/libA.dylib");
+        assert_eq!(bad[0].search, "LC_RPATH `@loader_path/../lib` (p/lib)");
+        // Weak ones may be missing; absolute paths outside the system may not.
+        let exe = macho(
+            Kind::Executable,
+            &["@rpath/libW.dylib", "/opt/homebrew/lib/libssl.3.dylib"],
+            &["@rpath/libW.dylib"],
+            &[],
+        );
+        let bad = run(&[("p/x", &exe)]);
+        assert_eq!(bad.len(), 1, "{bad:?}");
+        assert!(bad[0].search.contains("absolute path"), "{}", bad[0].search);
+        assert!(
+            bad[0].help().starts_with("relink the binary"),
+            "{}",
+            bad[0].help()
+        );
+    }
+
+    #[test]
+    fn pe_imports_are_looked_for_in_the_executables_directory() {
+        let mut exe = testing::pe(Arch::X86_64);
+        exe.pe.as_mut().unwrap().imports = vec!["KERNEL32.dll".into(), "Foo.DLL".into()];
+        let mut dll = testing::pe(Arch::X86_64);
+        dll.kind = Kind::SharedLibrary;
+        assert!(run(&[("p/_bin/x.exe", &exe), ("p/_bin/foo.dll", &dll)]).is_empty());
+        let bad = run(&[("p/_bin/x.exe", &exe), ("p/_bin/lib/foo.dll", &dll)]);
+        assert_eq!(
+            bad[0].search,
+            "the system and the executable's directory (p/_bin)"
+        );
+        assert_eq!(
+            bad[0].help(),
+            "put Foo.DLL at p/_bin/ (binwheel puts a [[tool.binwheel.library]] there by default)"
+        );
+    }
+
     #[test]
     fn joins_stay_inside_the_tree() {
         assert_eq!(join("a/_bin/bin", "/../lib").as_deref(), Some("a/_bin/lib"));
