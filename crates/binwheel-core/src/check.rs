@@ -19,6 +19,7 @@ use finding::Finding;
 mod binaries;
 pub mod finding;
 pub mod gate;
+mod linkage;
 mod metadata;
 pub mod output;
 mod prebuilt;

@@ -90,6 +90,8 @@ pub enum Text {
     CommandName,
     /// A command name that does not end in `.exe`.
     BinaryName,
+    /// A relative directory of file-name components: [`is_relative_dir`].
+    RelativeDir,
     /// Text whose `{placeholders}` are all in the list.
     Template(&'static [&'static str]),
     /// A template that starts with one of [`URL_SCHEMES`].
@@ -117,6 +119,7 @@ impl Text {
             Text::Identifier => is_identifier(s),
             Text::CommandName => is_command_name(s),
             Text::BinaryName => is_command_name(s) && !s.ends_with(".exe"),
+            Text::RelativeDir => is_relative_dir(s),
             Text::TargetName => Target::parse(s).is_some(),
             Text::Sha256 => is_sha256(s),
             Text::PlatformTag => is_platform_tag_set(s),
@@ -184,6 +187,13 @@ pub fn is_command_name(s: &str) -> bool {
         && !s.starts_with(['.', '-'])
         && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
+/// A relative directory such as `lib` or `share/lib`: `/`-separated
+/// components, each a [command name](is_command_name) (so never `.`, `..`,
+/// empty, absolute or with a `\\`).
+pub fn is_relative_dir(s: &str) -> bool {
+    s.split('/').all(is_command_name)
 }
 
 /// The schemes a pinned download may use (compared without case).

@@ -16,6 +16,7 @@ pub mod init;
 pub mod inspect;
 pub mod json;
 pub mod keys;
+pub mod linkage;
 pub mod locator;
 pub mod metadata;
 pub mod pin;

@@ -19,6 +19,8 @@ pub struct LocatedBinary {
     pub name: String,
     /// The file name inside `_bin/` (`hello` or `hello.exe`).
     pub file_name: String,
+    /// The directory below `_bin/` that holds it (`bin`), if any.
+    pub dir: Option<String>,
     /// The console command that launches it (package layout only).
     pub script: Option<String>,
     /// Installed into the environment's scripts directory (`install = "scripts"`)
@@ -98,12 +100,16 @@ pub fn render_editable(binaries: &[LocatedBinary], sources: &[(String, String)])
     let mut table = String::new();
     for b in binaries {
         let layout = if b.in_scripts { "scripts" } else { "package" };
+        let file = match (&b.dir, b.in_scripts) {
+            (Some(dir), false) => format!("{dir}/{}", b.file_name),
+            _ => b.file_name.clone(),
+        };
         let _ = writeln!(
             table,
             "    {}: ({}, {}),",
             py_str(&b.name),
             py_str(layout),
-            py_str(&b.file_name)
+            py_str(&file)
         );
     }
     let default = match binaries {
@@ -171,7 +177,8 @@ __all__ = ["BinaryNotFoundError", "exec", "path", "run"]
 
 _HERE = _os.path.dirname(_os.path.abspath(__file__))
 _WINDOWS = _os.name == "nt"
-# name -> (layout, file name). "package": the file is in this directory.
+# name -> (layout, file name). "package": the file is in this directory (or
+# the subdirectory the file name starts with, `/`-separated: "bin/hello").
 # "scripts": it came from the wheel's .data/scripts/, so the installer put it
 # into the scripts directory (bin/, Scripts\) of the scheme it installed into.
 _BINARIES = {
@@ -283,7 +290,7 @@ def _find(name):
     layout, file_name = _BINARIES[name]
     places = []
     for directory in (_HERE,) if layout == "package" else _scripts_dirs():
-        full = _os.path.join(directory, file_name)
+        full = _os.path.join(directory, *file_name.split("/"))
         if _os.path.isfile(full):
             _FOUND[name] = full
             return _executable(full)
@@ -507,6 +514,7 @@ mod tests {
         vec![LocatedBinary {
             name: "hello".into(),
             file_name: "hello".into(),
+            dir: None,
             script: Some("hello".into()),
             in_scripts: false,
         }]
@@ -517,10 +525,24 @@ mod tests {
         bins.push(LocatedBinary {
             name: "hello-admin".into(),
             file_name: "hello-admin.exe".into(),
+            dir: None,
             script: None,
             in_scripts: true,
         });
         bins
+    }
+
+    #[test]
+    fn a_binary_in_a_subdirectory_is_found_there() {
+        let mut bins = hello();
+        bins[0].dir = Some("bin/x64".into());
+        let text = render(&bins);
+        assert!(text.contains("    \"hello\": (\"package\", \"bin/x64/hello\"),\n"));
+        assert!(text.contains("_os.path.join(directory, *file_name.split(\"/\"))"));
+        // The scripts directory has no subdirectories of ours.
+        let mut bins = two();
+        bins[1].dir = Some("bin".into());
+        assert!(render(&bins).contains("(\"scripts\", \"hello-admin.exe\")"));
     }
 
     #[test]
@@ -573,12 +595,14 @@ mod tests {
             LocatedBinary {
                 name: "a-b".into(),
                 file_name: "a-b".into(),
+                dir: None,
                 script: None,
                 in_scripts: false,
             },
             LocatedBinary {
                 name: "a.b".into(),
                 file_name: "a.b".into(),
+                dir: None,
                 script: None,
                 in_scripts: false,
             },

@@ -15,6 +15,7 @@ use crate::check::gate::Gate;
 use crate::check::signature::signature_findings;
 use crate::error::{Error, Result};
 use crate::inspect;
+use crate::linkage;
 use crate::locator::{self, LocatedBinary};
 use crate::project::{PackageSource, Project};
 use crate::report::Reporter;
@@ -75,6 +76,7 @@ fn located(project: &Project, target: &ResolvedTarget) -> Vec<LocatedBinary> {
         .map(|b| LocatedBinary {
             name: b.name.value.clone(),
             file_name: format!("{}{}", b.name.value, target.target.exe_suffix()),
+            dir: b.dir.as_ref().map(|d| d.value.clone()),
             script: b.script.as_ref().map(|s| s.value.clone()),
             in_scripts: b.install == Install::Scripts,
         })
@@ -185,6 +187,7 @@ pub fn plan_wheel(
     let located = located(project, target);
     let mut build_dir = BuildDir::default();
     let (mut files, facts) = binaries(project, target, &located, &mut build_dir, reporter)?;
+    check_linkage(project, target, &files, &facts)?;
     let platform_tags = platform_tags(project, target, &facts, &files, reporter)?;
     // `binaries` put one entry per configured binary first, in order.
     let shipped = &files[..project.settings.binaries.len()];
@@ -246,7 +249,7 @@ fn binaries(
         }
         facts.push((label, binary_facts));
         let archive_path = match b.install {
-            Install::Package => format!("{package}/_bin/{}", loc.file_name),
+            Install::Package => in_bin(package, loc.dir.as_deref(), &loc.file_name),
             Install::Scripts => format!(
                 "{}-{}.data/scripts/{}",
                 meta.dist_name(),
@@ -265,8 +268,9 @@ fn binaries(
         let lib_facts = inspect::inspect_file(&path)?;
         refuse_bad_signature(&label, &project.shown(&path), &lib_facts)?;
         facts.push((label, lib_facts));
+        let dir = lib.dir.as_ref().map(|d| d.value.as_str());
         files.push(Entry::file(
-            format!("{package}/_bin/{}", lib.name.value),
+            in_bin(package, dir, &lib.name.value),
             path,
             true,
         ));
@@ -294,6 +298,125 @@ fn refuse_bad_signature(label: &str, shown: &str, facts: &inspect::Facts) -> Res
         Ok(())
     } else {
         Err(Error::new(errors.join("\n")))
+    }
+}
+
+/// `<package>/_bin/[<dir>/]<file>`: where a binary or library lands.
+fn in_bin(package: &str, dir: Option<&str>, file: &str) -> String {
+    match dir {
+        Some(dir) => format!("{package}/_bin/{dir}/{file}"),
+        None => format!("{package}/_bin/{file}"),
+    }
+}
+
+/// Every library a binary or library of the wheel loads must resolve, the
+/// way the loader will search for it, among the files the wheel installs
+/// (`linkage`). `files` and `facts` are parallel, as [`binaries`] returns
+/// them. One error lists every problem, each with its fix; nothing has been
+/// written yet.
+fn check_linkage(
+    project: &Project,
+    target: &ResolvedTarget,
+    files: &[Entry],
+    facts: &[Labelled],
+) -> Result<()> {
+    let scripts = format!(
+        "{}-{}.data/scripts/",
+        project.metadata.dist_name(),
+        project.metadata.version_string()
+    );
+    let installed: Vec<String> = files
+        .iter()
+        .map(|e| match e.path.strip_prefix(&scripts) {
+            Some(name) => format!("{}/{name}", linkage::SCRIPTS),
+            None => e.path.clone(),
+        })
+        .collect();
+    let shipped: Vec<linkage::Shipped> = installed
+        .iter()
+        .zip(facts)
+        .map(|(path, (_, facts))| linkage::Shipped { path, facts })
+        .collect();
+    let allow = project
+        .settings
+        .target(target.target)
+        .map(|t| t.allow_libraries.clone())
+        .unwrap_or_default();
+    let problems = linkage::unresolved(&shipped, &allow);
+    if problems.is_empty() {
+        return Ok(());
+    }
+    let label = |path: &str| {
+        let i = installed.iter().position(|p| p == path);
+        i.map_or(path.to_string(), |i| facts[i].0.clone())
+    };
+    let text: Vec<String> = problems
+        .iter()
+        .map(|u| {
+            format!(
+                "{} cannot start as installed: {}\n  help: {}",
+                label(&u.file),
+                u.message(),
+                linkage_help(project, &installed, u)
+            )
+        })
+        .collect();
+    Err(Error::new(format!(
+        "{}\n  note: binwheel never rewrites a binary (signed binaries must stay signed); \
+         it places the files where the binaries look",
+        text.join("\n")
+    )))
+}
+
+/// The fix for one unresolved library, in the project's own keys.
+fn linkage_help(project: &Project, installed: &[String], u: &linkage::Unresolved) -> String {
+    let bin_root = format!("{}/_bin", project.package);
+    let name = u.library.rsplit('/').next().unwrap_or(&u.library);
+    let library = project
+        .settings
+        .libraries
+        .iter()
+        .find(|l| l.name.value.eq_ignore_ascii_case(name));
+    let Some(wanted) = &u.wanted_dir else {
+        return u.help();
+    };
+    let ship = |dir: &str| -> String {
+        let key = if dir.is_empty() {
+            String::new()
+        } else {
+            format!(" with `dir = \"{dir}\"`")
+        };
+        match library {
+            Some(l) => format!(
+                "put {name} at {wanted}/{key} on its [[tool.binwheel.library]] {:?}",
+                l.name.value
+            ),
+            None => format!(
+                "ship {name} as a [[tool.binwheel.library]] (name = \"{name}\"){key}, so it \
+                 lands at {wanted}/"
+            ),
+        }
+    };
+    if wanted == &bin_root {
+        return ship("");
+    }
+    if let Some(dir) = wanted.strip_prefix(&format!("{bin_root}/")) {
+        return ship(dir);
+    }
+    // `$ORIGIN/../lib` from `<package>/_bin/`: move the binary down a level.
+    let binary_in_root = installed.contains(&u.file)
+        && u.file.rsplit_once('/').map(|(d, _)| d) == Some(bin_root.as_str());
+    match wanted.strip_prefix(&format!("{}/", project.package)) {
+        Some(dir) if binary_in_root && !dir.contains('/') => {
+            let binary = u.file.rsplit('/').next().unwrap_or(&u.file);
+            format!(
+                "{binary} looks in {dir}/ beside its own directory: give its \
+                 [[tool.binwheel.binary]] `dir = \"bin\"` (it then lands at {bin_root}/bin/) \
+                 and {}",
+                ship(dir).replacen(wanted.as_str(), &format!("{bin_root}/{dir}"), 1)
+            )
+        }
+        _ => u.help(),
     }
 }
 

@@ -60,6 +60,7 @@ pub fn pattern(text: Text) -> Option<String> {
         Text::Any | Text::Glob | Text::Requirement => return None,
         Text::Identifier => "^[A-Za-z_][A-Za-z0-9_]*$".into(),
         Text::CommandName | Text::BinaryName => "^[A-Za-z0-9_][A-Za-z0-9_.-]*$".into(),
+        Text::RelativeDir => "^[A-Za-z0-9_][A-Za-z0-9_.-]*(/[A-Za-z0-9_][A-Za-z0-9_.-]*)*$".into(),
         Text::Template(names) => format!("^{}$", template_body(names)),
         Text::Url(names) => format!(
             "^(?:{})://{}$",
@@ -566,6 +567,7 @@ fn text_name(text: Text) -> Option<&'static str> {
         Text::Glob => "glob",
         Text::Identifier => "Python import name",
         Text::CommandName | Text::BinaryName => "file name",
+        Text::RelativeDir => "relative directory",
         Text::Template(_) => "template",
         Text::Url(_) => "URL template",
         Text::Requirement => "PEP 508 requirement",
@@ -809,6 +811,13 @@ mod tests {
             "-x",
             ".x",
             "a b",
+            "lib/x",
+            "a/../b",
+            "/lib",
+            "lib/",
+            "a//b",
+            "a\\b",
+            "./lib",
             "a/b",
             "",
             "2_17",
@@ -830,6 +839,7 @@ mod tests {
             Text::Identifier,
             Text::CommandName,
             Text::BinaryName,
+            Text::RelativeDir,
             Text::Sha256,
             Text::PlatformTag,
             Text::Floor,
@@ -978,7 +988,7 @@ mod tests {
         assert!(binary.contains("| `install` | `\"package\"` or `\"scripts\"` | `\"package\"` |"));
         assert!(binary.contains("| `sha256` | table: target key → 64 hex digits | none |"));
         assert!(binary.contains("\nRules: `build-requires` needs `build`; "));
-        assert!(binary.contains("`install = \"scripts\"` excludes `script`.\n"));
+        assert!(binary.contains("`install = \"scripts\"` excludes `script`, `dir`.\n"));
         let library = key_table(&LIBRARY);
         assert!(library.contains("| `archive` | string (file name) | none |"));
         assert!(library.contains("`archive` excludes `url`, `sha256`"));

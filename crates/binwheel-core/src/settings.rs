@@ -15,8 +15,8 @@ use std::path::Path;
 use crate::check::gate::{Gate, Ignore};
 use crate::error::{did_you_mean, Result};
 use crate::keys::{
-    finish, has_url_scheme, is_command_name, is_identifier, is_platform_tag_set, is_sha256,
-    parse_floor, Absent, Key, Rule, Section, Text, Value,
+    finish, has_url_scheme, is_command_name, is_identifier, is_platform_tag_set, is_relative_dir,
+    is_sha256, parse_floor, Absent, Key, Rule, Section, Text, Value,
 };
 use crate::tags::{self, PlatformTag};
 use crate::target::{ResolvedTarget, Target};
@@ -77,6 +77,9 @@ pub struct BinarySettings {
     pub source: SourceSettings,
     /// `sbom = false`: no SBOM for this binary.
     pub sbom: bool,
+    /// `dir`: the directory below `<package>/_bin/` the binary goes to
+    /// (`bin`), relative, already checked; `None`: `_bin/` itself.
+    pub dir: Option<Spanned<String>>,
     /// Where this entry starts, for errors about the entry as a whole.
     pub span: Option<Range<usize>>,
 }
@@ -90,6 +93,9 @@ pub struct LibrarySettings {
     pub path: Template,
     /// Where the file comes from when the prebuilt one at `path` is absent.
     pub source: SourceSettings,
+    /// `dir`: the directory below `<package>/_bin/` the library goes to
+    /// (`lib`), relative, already checked; `None`: `_bin/` itself.
+    pub dir: Option<Spanned<String>>,
 }
 
 /// The keys a binary and a library share that say where the file comes
@@ -237,6 +243,7 @@ pub static LIBRARY: Section = Section {
         SHA256_KEY,
         ARCHIVE_KEY,
         MEMBER_KEY,
+        DIR_KEY,
     ],
     rules: &[
         Rule::Needs("build-requires", &["build"]),
@@ -277,11 +284,13 @@ impl LibrarySettings {
             None => format!("[{}]", table.name()),
         };
         let source = read_source(&table, &what);
+        let dir = table.keep(read_dir(&table)).flatten();
         finish(table, &LIBRARY);
         Some(LibrarySettings {
             name: name?,
             path: path?,
             source,
+            dir,
         })
     }
 }
@@ -958,6 +967,7 @@ pub static BINARY: Section = Section {
         SHA256_KEY,
         ARCHIVE_KEY,
         MEMBER_KEY,
+        DIR_KEY,
     ],
     rules: &[
         Rule::Needs("build-requires", &["build"]),
@@ -965,7 +975,7 @@ pub static BINARY: Section = Section {
         Rule::Needs("sha256", &["url"]),
         Rule::Excludes("archive", &["url", "sha256"]),
         Rule::Needs("archive", &["member"]),
-        Rule::ExcludesWhen("install", "scripts", &["script"]),
+        Rule::ExcludesWhen("install", "scripts", &["script", "dir"]),
     ],
 };
 
@@ -1109,6 +1119,14 @@ impl BinarySettings {
             ));
         }
         let sbom = table.keep(table.bool("sbom")).flatten();
+        let dir = table.keep(read_dir(&table)).flatten();
+        if let (Some(Install::Scripts), Some(d)) = (install, &dir) {
+            table.file().report(table.file().error(
+                d.span.clone(),
+                "with install = \"scripts\" the installer puts the binary into the scripts directory; `dir` places files below <package>/_bin/ only",
+                Some("drop `dir`, or use install = \"package\"".into()),
+            ));
+        }
         let span = table.span();
         finish(table, &BINARY);
         Some(BinarySettings {
@@ -1118,9 +1136,38 @@ impl BinarySettings {
             install: install.unwrap_or_default(),
             source,
             sbom: sbom.is_none_or(|b| b.value),
+            dir,
             span,
         })
     }
+}
+
+/// `dir` on a binary or a library: the same key for both.
+const DIR_KEY: Key = Key {
+    name: "dir",
+    value: Value::Str(Text::RelativeDir),
+    default: Absent::Derived("`<package>/_bin/` itself"),
+    doc: "The directory below `<package>/_bin/` the file goes to, so that a layout such as `bin/` + `lib/` (a binary with RUNPATH `$ORIGIN/../lib`) is reproduced without touching the binary.",
+    details: "Relative, `/`-separated, without `..`: `dir = \"lib\"` puts the file at `<package>/_bin/lib/<name>`. The locator, console commands and `_bin.path()` find a binary there. binwheel checks that every binary finds its libraries in the layout ([linkage.md](linkage.md)).",
+    sample: "\"lib\"",
+};
+
+/// `dir`: a relative directory below `<package>/_bin/`.
+fn read_dir(table: &Table<'_>) -> Result<Option<Spanned<String>>> {
+    let dir = table.str("dir")?;
+    if let Some(d) = &dir {
+        if !is_relative_dir(&d.value) {
+            return Err(table.file().error(
+                d.span.clone(),
+                format!(
+                    "`dir` must be a relative directory below <package>/_bin/, found {:?}",
+                    d.value
+                ),
+                Some("names of letters, digits, `-`, `_` and `.` joined by `/`, no `..`, not absolute, e.g. dir = \"lib\"".into()),
+            ));
+        }
+    }
+    Ok(dir)
 }
 
 /// `sbom-files`: plain relative paths (their existence is checked when a

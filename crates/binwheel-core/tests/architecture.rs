@@ -368,6 +368,8 @@ fn the_module_graph_has_no_cycle() {
     for (from, to) in [
         ("backend", "plan"),
         ("plan", "source"),
+        ("plan", "linkage"),
+        ("check::linkage", "linkage"),
         ("source", "project"),
         ("project", "settings"),
         ("settings", "template"),

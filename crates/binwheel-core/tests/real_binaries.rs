@@ -530,17 +530,18 @@ fn check_accepts_a_correct_wheel() {
     let path = write_wheel(dir.path(), tags, &members);
     assert_eq!(check_wheel(&path), Vec::new());
 
-    // A library shipped in the wheel is one its binary may need.
+    // A library shipped in the wheel where the binary looks (its RUNPATH
+    // $ORIGIN/../lib) is one it may need.
     let members = wheel_members(
         "manylinux_2_17_x86_64",
         &[
             (
-                "demo/_bin/usefoo",
-                read_fixture("linux-x86_64-glibc-needs-libfoo"),
+                "demo/_bin/bin/usefoo",
+                read_fixture("usefoo-rpath-lib"),
                 0o100755,
             ),
             (
-                "demo/_bin/libfoo.so.1",
+                "demo/_bin/lib/libfoo.so.1",
                 read_fixture("libfoo.so.1"),
                 0o100644,
             ),

@@ -141,6 +141,9 @@ rules! {
     TAG_WINDOWS_SUBSYSTEM = "BW113" "tag-windows-subsystem" Error,
         "A Windows executable is for a subsystem other than console or GUI (an EFI application, a driver), so Windows does not run it.",
         "Link it as a console (`/SUBSYSTEM:CONSOLE`) or GUI program.";
+    LINKAGE_UNRESOLVED = "BW201" "linkage-unresolved" Error,
+        "A binary or library in the wheel loads a library that the loader will not find once the wheel is installed: neither a library every target system has, nor a shipped file where the binary's search path (ELF RUNPATH/RPATH, Mach-O `@rpath`/`@loader_path`, the executable's directory on Windows) leads.",
+        "Put the library where the binary looks (binwheel: `dir` on its `[[tool.binwheel.library]]`), or relink the binary; a binary's bytes are never rewritten.";
     MACHO_ARM64_UNSIGNED = "BW301" "macho-arm64-unsigned" Error,
         "An arm64 Mach-O slice (executable, dylib or bundle) has no code signature (no `LC_CODE_SIGNATURE`). macOS on Apple Silicon kills unsigned arm64 code at launch.",
         "Sign it: `codesign -s - -f FILE` (ad hoc) or with a Developer ID. Go and zig sign when they link; something (a patcher, an old `strip`) removed the signature afterwards.";

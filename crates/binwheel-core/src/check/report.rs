@@ -383,7 +383,12 @@ fn elf_lines(elf: &ElfFacts) -> Lines {
         line("needed:", elf.needed.join(", "));
     }
     if let Some(rp) = &elf.runpath {
-        line("runpath:", rp.clone());
+        let kind = if elf.rpath_inherited {
+            "rpath:"
+        } else {
+            "runpath:"
+        };
+        line(kind, rp.clone());
     }
     if let Some(g) = elf.glibc {
         line(
@@ -431,6 +436,9 @@ fn macho_lines(m: &MachoFacts) -> Lines {
         ));
         if !s.dylibs.is_empty() {
             lines.push(("  dylibs:".into(), s.dylibs.join(", ")));
+        }
+        if !s.rpaths.is_empty() {
+            lines.push(("  rpaths:".into(), s.rpaths.join(", ")));
         }
         lines.push(("  codesign:".into(), codesign_text(s.signature.as_ref())));
     }
@@ -549,6 +557,7 @@ fn json_facts(f: &Facts) -> Json {
                     ("sdk", Json::opt(s.sdk.map(|v| v.short()).as_deref())),
                     ("minos_source", Json::opt(s.minos_source)),
                     ("dylibs", Json::strings(&s.dylibs)),
+                    ("rpaths", Json::strings(&s.rpaths)),
                     ("signature", codesign_json(s.signature.as_ref())),
                 ])
             })

@@ -71,6 +71,12 @@ pub fn check_wheel(path: &Path) -> Vec<Finding> {
         };
         platform_problems(w, &judged, &policy, &mut found);
     }
+    let reported: HashSet<String> = found
+        .iter()
+        .filter(|f| [rules::TAG_LIBRARY_POLICY, rules::TAG_WINDOWS_RUNTIME].contains(&f.rule))
+        .filter_map(|f| f.file.clone())
+        .collect();
+    found.extend(super::linkage::linkage_findings(&judged, &reported));
     for m in &judged {
         found.extend(super::signature::signature_findings(&m.name, &m.facts));
     }

@@ -26,6 +26,7 @@ const LC_VERSION_MIN_IPHONEOS: u32 = 0x25;
 const LC_VERSION_MIN_TVOS: u32 = 0x2f;
 const LC_VERSION_MIN_WATCHOS: u32 = 0x30;
 const LC_BUILD_VERSION: u32 = 0x32;
+const LC_RPATH: u32 = 0x8000_001c;
 
 const CPU_ARCH_ABI64: u32 = 0x0100_0000;
 const CPU_ARCH_ABI64_32: u32 = 0x0200_0000;
@@ -208,6 +209,8 @@ fn read_slice<'a, R: ReadRef<'a>>(
         minos_source: None,
         dylibs: Vec::new(),
         signature: None,
+        weak_dylibs: Vec::new(),
+        rpaths: Vec::new(),
     };
 
     let mut code_signature = None;
@@ -288,21 +291,35 @@ fn apply_command(
         | LC_LOAD_UPWARD_DYLIB
             if cmdsize >= 24 =>
         {
-            let name_at = body.u32(8) as usize;
-            let name = body
-                .bytes
-                .get(name_at..)
-                .map(|b| b.split(|&c| c == 0).next().unwrap_or_default())
-                .filter(|b| !b.is_empty())
-                .ok_or_else(outside)?;
-            push_unique(
-                &mut slice.dylibs,
-                String::from_utf8_lossy(name).into_owned(),
-            );
+            let name = command_string(body, outside)?;
+            if cmd == LC_LOAD_WEAK_DYLIB {
+                push_unique(&mut slice.weak_dylibs, name.clone());
+            }
+            push_unique(&mut slice.dylibs, name);
+        }
+        LC_RPATH if cmdsize >= 12 => {
+            let path = command_string(body, outside)?;
+            push_unique(&mut slice.rpaths, path);
         }
         _ => {}
     }
     Ok(())
+}
+
+/// The string a load command points at with the offset in its third word
+/// (a dylib's install name, an LC_RPATH path), up to its NUL.
+fn command_string(
+    body: &Fields<'_>,
+    outside: impl Fn() -> InspectError,
+) -> Result<String, InspectError> {
+    let at = body.u32(8) as usize;
+    let text = body
+        .bytes
+        .get(at..)
+        .map(|b| b.split(|&c| c == 0).next().unwrap_or_default())
+        .filter(|b| !b.is_empty())
+        .ok_or_else(outside)?;
+    Ok(String::from_utf8_lossy(text).into_owned())
 }
 
 /// Mach-O packs versions as xxxx.yy.zz in one u32.

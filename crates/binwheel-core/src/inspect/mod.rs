@@ -122,6 +122,9 @@ pub struct ElfFacts {
     pub needed: Vec<String>,
     /// DT_RUNPATH, or DT_RPATH when there is no RUNPATH.
     pub runpath: Option<String>,
+    /// `runpath` is a DT_RPATH (the file has no DT_RUNPATH): the loader then
+    /// searches it for the libraries the file's libraries load too.
+    pub rpath_inherited: bool,
     /// Every version required through `.gnu.version_r` (DT_VERNEED), as
     /// (library, version), e.g. ("libc.so.6", "GLIBC_2.34"), deduplicated, in file order.
     pub versions: Vec<(String, String)>,
@@ -157,6 +160,12 @@ pub struct MachoSlice {
     pub dylibs: Vec<String>,
     /// What LC_CODE_SIGNATURE points at, verified; `None`: unsigned.
     pub signature: Option<CodeSignature>,
+    /// The subset of `dylibs` loaded weakly (LC_LOAD_WEAK_DYLIB): the
+    /// program starts without them.
+    pub weak_dylibs: Vec<String>,
+    /// LC_RPATH entries, in file order: what `@rpath/` in an install name
+    /// stands for (`@loader_path/../lib`).
+    pub rpaths: Vec<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

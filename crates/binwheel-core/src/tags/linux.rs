@@ -490,6 +490,23 @@ pub(super) fn binary_problems(tag: &PlatformTag, binary: &Binary, out: &mut Vec<
     }
 }
 
+/// Whether every manylinux (`musl`: musllinux) system has the library
+/// `lib` (a DT_NEEDED name): the dynamic loader itself (`interpreter`, the
+/// file's PT_INTERP) or a library of the policy.
+pub fn system_library(lib: &str, interpreter: Option<&str>, musl: bool) -> bool {
+    let interp_base = interpreter.map(|i| i.rsplit('/').next().unwrap_or(i));
+    let loader = Some(lib) == interp_base
+        || lib.starts_with("ld-linux")
+        || lib.starts_with("ld64.so.")
+        || lib.starts_with("ld-musl-");
+    let listed = if musl {
+        MUSLLINUX_LIBRARIES.contains(&lib) || lib.starts_with("libc.musl-")
+    } else {
+        MANYLINUX_LIBRARIES.iter().any(|(n, _)| *n == lib)
+    };
+    loader || listed
+}
+
 /// DT_NEEDED libraries a manylinux (or musllinux) system need not have.
 fn library_problems(
     name: &str,
@@ -499,22 +516,9 @@ fn library_problems(
     out: &mut Vec<Finding>,
 ) {
     let Some(elf) = &facts.elf else { return };
-    let interp_base = elf
-        .interpreter
-        .as_deref()
-        .map(|i| i.rsplit('/').next().unwrap_or(i));
     let mut missing = Vec::new();
     for lib in &elf.needed {
-        let loader = Some(lib.as_str()) == interp_base
-            || lib.starts_with("ld-linux")
-            || lib.starts_with("ld64.so.")
-            || lib.starts_with("ld-musl-");
-        let listed = if musl {
-            MUSLLINUX_LIBRARIES.contains(&lib.as_str()) || lib.starts_with("libc.musl-")
-        } else {
-            MANYLINUX_LIBRARIES.iter().any(|(n, _)| n == lib)
-        };
-        if !loader && !listed && !allowed(policy, lib) {
+        if !system_library(lib, elf.interpreter.as_deref(), musl) && !allowed(policy, lib) {
             missing.push(lib.as_str());
         }
     }

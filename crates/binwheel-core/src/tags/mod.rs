@@ -24,7 +24,7 @@ mod windows;
 pub use grammar::{
     compressed, expand, parse_set, unknown_tag, LegacyManylinux, MacArch, PlatformTag, WindowsArch,
 };
-pub use linux::{default_glibc, default_musl, pip_min_glibc};
+pub use linux::{default_glibc, default_musl, pip_min_glibc, system_library};
 pub use macos::macos_tag_version;
 pub use pypi::pypi_problem;
 

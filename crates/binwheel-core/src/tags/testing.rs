@@ -47,6 +47,7 @@ pub(crate) fn elf(arch: Arch, interp: Option<&str>, needed: &[&str], versions: &
             interpreter: interp.map(str::to_string),
             needed: needed.iter().map(|s| s.to_string()).collect(),
             runpath: None,
+            rpath_inherited: false,
             versions,
             glibc,
             arm_hard_float: None,
@@ -74,6 +75,8 @@ pub(crate) fn slice(arch: Arch, minos: (u32, u32, u32)) -> MachoSlice {
         minos_source: Some("LC_BUILD_VERSION"),
         dylibs: vec!["/usr/lib/libSystem.B.dylib".into()],
         signature: None,
+        weak_dylibs: Vec::new(),
+        rpaths: Vec::new(),
     }
 }
 

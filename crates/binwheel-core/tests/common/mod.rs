@@ -10,7 +10,7 @@ use base64::Engine as _;
 use sha2::Digest as _;
 
 /// Every fixture `tests/fixtures/build_binaries.py` builds.
-pub const FIXTURES: [&str; 25] = [
+pub const FIXTURES: [&str; 30] = [
     "linux-x86_64-musl-static",
     "linux-aarch64-musl-static",
     "linux-riscv64-musl-static",
@@ -23,6 +23,11 @@ pub const FIXTURES: [&str; 25] = [
     "linux-x86_64-glibc-needs-libfoo",
     "libfoo.so.1",
     "libfoo-alpine-aarch64.so.1",
+    "usefoo-rpath-lib",
+    "macos-arm64-libfoo.dylib",
+    "macos-arm64-usefoo",
+    "windows-x86_64-foo.dll",
+    "windows-x86_64-usefoo.exe",
     "macos-arm64-11",
     "macos-x86_64-1013",
     "macos-universal2",
@@ -204,4 +209,33 @@ impl Rng {
     pub fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
+}
+
+/// The member names of the zip archive at `path`, in archive order.
+pub fn zip_names(path: &Path) -> Vec<String> {
+    let file = std::fs::File::open(path).expect("opening the archive");
+    let zip = zip::ZipArchive::new(file).expect("reading the archive");
+    let mut zip = zip;
+    (0..zip.len())
+        .map(|i| {
+            zip.by_index(i)
+                .expect("a member")
+                .name()
+                .unwrap()
+                .to_string()
+        })
+        .collect()
+}
+
+/// The text of member `name` of the zip archive at `path`.
+pub fn zip_read(path: &Path, name: &str) -> String {
+    use std::io::Read as _;
+    let file = std::fs::File::open(path).expect("opening the archive");
+    let mut zip = zip::ZipArchive::new(file).expect("reading the archive");
+    let mut text = String::new();
+    zip.by_name(name)
+        .expect("the member")
+        .read_to_string(&mut text)
+        .expect("UTF-8 text");
+    text
 }
