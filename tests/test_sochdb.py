@@ -86,18 +86,16 @@ def zig_cc(out: Path, source: str, *flags: str) -> Path:
 
 def compile_release(dest: Path) -> Path:
     """bin/ with the three commands and lib/libsochdb.so, as the release lays
-    them out: each command carries RUNPATH $ORIGIN/../lib:$ORIGIN. The
-    `$ORIGIN` entry lets the wheel's layout (binaries and library side by
-    side in <package>/_bin/) load the library; once the `dir` key exists,
-    `dir = "bin"` / `dir = "lib"` reproduce the release layout and the
-    RUNPATH can be $ORIGIN/../lib alone."""
+    them out: each command carries RUNPATH $ORIGIN/../lib and finds nothing
+    beside itself, so the wheel must keep that layout (`dir = "bin"` on the
+    binaries, `dir = "lib"` on the library)."""
     (dest / "bin").mkdir(parents=True)
     (dest / "lib").mkdir()
     lib = zig_cc(dest / "lib" / "libsochdb.so", LIBRARY_C.replace("@VERSION@", VERSION),
                  "-shared", "-fPIC", "-Wl,-soname,libsochdb.so")
     for name in COMMANDS:
         zig_cc(dest / "bin" / name, COMMAND_C.replace("@NAME@", name).replace("@VERSION@", VERSION),
-               str(lib), "-Wl,--enable-new-dtags", "-Wl,-rpath,$ORIGIN/../lib:$ORIGIN")
+               str(lib), "-Wl,--enable-new-dtags", "-Wl,-rpath,$ORIGIN/../lib")
     for c in dest.rglob("*.c"):
         c.unlink()
     return dest
@@ -107,7 +105,7 @@ def compile_release(dest: Path) -> Path:
 def release_files() -> Path:
     """The host's compiled release tree, built once and kept in .cache/sochdb."""
     zig = run([sys.executable, "-m", "ziglang", "version"]).stdout.strip()
-    key = hashlib.sha256(f"{zig}\n{ZIG_TARGET}\n{LIBRARY_C}\n{COMMAND_C}".encode()).hexdigest()[:16]
+    key = hashlib.sha256(f"{zig}\n{ZIG_TARGET}\n{LIBRARY_C}\n{COMMAND_C}\nrpath $ORIGIN/../lib".encode()).hexdigest()[:16]
     done = helpers.CACHE / "sochdb" / key
     with helpers.file_lock(helpers.CACHE / "sochdb.lock"):
         if not done.is_dir():
