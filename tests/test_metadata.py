@@ -52,7 +52,7 @@ def test_prepared_metadata_is_the_wheels_through_build(make_example, tmp_path):
     proc = run([helpers.TOOLS_PYTHON, "-c", BUILDER, project, tmp_path / "meta", tmp_path / "dist"], env=helpers.base_env())
     prepared_dir, wheel = (Path(line) for line in proc.stdout.splitlines()[-2:])
     prepared = dist_info_files(prepared_dir)
-    assert sorted(prepared) == ["METADATA", "WHEEL", "entry_points.txt", "licenses/LICENSE"], describe(proc)
+    assert sorted(prepared) == ["METADATA", "WHEEL", "entry_points.txt", "licenses/LICENSE", "sboms/hello.cdx.json"], describe(proc)
     with zipfile.ZipFile(wheel) as zf:
         prefix = f"{prepared_dir.name}/"
         in_wheel = {n[len(prefix):]: zf.read(n) for n in zf.namelist() if n.startswith(prefix) and n != f"{prefix}RECORD"}

@@ -152,6 +152,17 @@ pub(super) fn binary_problems(tag: &PlatformTag, binary: &Binary, out: &mut Vec<
     for want in arch.slices().unwrap_or(&[Arch::X86_64, Arch::Aarch64]) {
         let Some(slice) = macho.slices.iter().find(|s| s.arch == Some(*want)) else {
             out.push(missing_slice(tag, name, facts, *want));
+            // Under Rosetta 2 the x86_64 slice runs, and needs its own macOS.
+            let rosetta = macho.slices.iter().find(|s| s.arch == Some(Arch::X86_64));
+            if let (Arch::Aarch64, Some(x86)) = (*want, rosetta) {
+                let x86_name = format!("the x86_64 code of {name} (run by Rosetta 2)");
+                let promised = (*version).max((11, 0));
+                if let Some(problem) =
+                    slice_version_problem(tag, promised, Arch::X86_64, name, &x86_name, x86)
+                {
+                    out.push(Finding::new(rules::TAG_MACOS_FLOOR, problem).file(name));
+                }
+            }
             continue;
         };
         let slice_name = if macho.fat {
@@ -272,6 +283,27 @@ pub(super) fn has_slice(facts: &Facts, arch: Arch) -> bool {
 mod tests {
     use super::super::testing::*;
     use super::*;
+
+    #[test]
+    fn rosetta_runs_the_x86_64_code_which_needs_its_own_macos() {
+        // pypandoc-binary's arm64 wheel: an x86_64-only binary that needs
+        // macOS 15 under a macosx_11_0_arm64 tag.
+        let x86 = macho(vec![slice(Arch::X86_64, (15, 0, 0))]);
+        let tag = PlatformTag::parse("macosx_11_0_arm64").unwrap();
+        let found = super::super::check_tags(&[tag], &[("x", &x86)], &TagPolicy::default());
+        let ids: Vec<&str> = found.iter().map(|f| f.rule.id).collect();
+        assert_eq!(ids, ["BW106", "BW104"], "{found:#?}");
+        assert!(
+            found[1].message.contains("needs macOS 15.0"),
+            "{}",
+            found[1].message
+        );
+        // An old enough x86_64 binary is only the Rosetta warning.
+        let old = macho(vec![slice(Arch::X86_64, (10, 13, 0))]);
+        let tag = PlatformTag::parse("macosx_11_0_arm64").unwrap();
+        let found = super::super::check_tags(&[tag], &[("x", &old)], &TagPolicy::default());
+        assert_eq!(found.len(), 1, "{found:#?}");
+    }
 
     #[test]
     fn macos_tags() {
