@@ -355,7 +355,7 @@ def doc_with_table(pins: list[Pin], verdicts: dict) -> str:
             lines.append(f"- `{pin.filename}`: {why} ({', '.join(f'`{f}`' for f in files)})")
     if not any_defect:
         lines.append("- none")
-    lines += ["", "What runs, with a remark (a warning, not an error, once findings have severities):", ""]
+    lines += ["", "What runs, with a remark (each a warning, not an error):", ""]
     remarks = [f"- `{pin.filename}`: {r}" for pin in pins for r in verdicts[pin.filename].remarks]
     lines += remarks or ["- none"]
     lines += ["", "Where binwheel is wrong today, and what fixes it:", ""]

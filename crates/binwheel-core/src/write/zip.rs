@@ -363,8 +363,9 @@ pub fn dos_datetime(epoch: i64) -> DosTime {
     }
 }
 
-/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian.
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
+/// Days since 1970-01-01 → (year, month, day), proleptic Gregorian (also
+/// the SBOM's timestamp).
+pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z.rem_euclid(146_097);
