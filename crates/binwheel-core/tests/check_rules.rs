@@ -12,7 +12,7 @@ use std::path::{Path, PathBuf};
 
 use binwheel_core::check::check_dist;
 use binwheel_core::check::finding::{rules_markdown, Finding, Severity, RULES};
-use common::{read_fixture, wheel_members, write_wheel, Member};
+use common::{read_fixture, record_text, wheel_members, write_wheel, Member};
 
 /// The distinct rule ids of `findings`, sorted.
 fn ids(findings: &[Finding]) -> Vec<&'static str> {
@@ -525,19 +525,7 @@ fn bw509_compressed_tag_line_is_a_warning() {
 
 /// RECORD written again for the members as they are now.
 fn fix_record(members: &mut [Member]) {
-    use base64::Engine as _;
-    use sha2::Digest as _;
-    let mut text = String::new();
-    for m in members.iter().filter(|m| !m.name.ends_with("/RECORD")) {
-        let digest = sha2::Sha256::digest(&m.data);
-        text.push_str(&format!(
-            "{},sha256={},{}\n",
-            m.name,
-            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(digest),
-            m.data.len()
-        ));
-    }
-    text.push_str("demo-1.0.dist-info/RECORD,,\n");
+    let text = record_text(members);
     member(members, "/RECORD").data = text.into_bytes();
 }
 

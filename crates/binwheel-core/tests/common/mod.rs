@@ -168,8 +168,20 @@ pub fn wheel_members(platform: &str, files: &[(&str, Vec<u8>, u32)]) -> Vec<Memb
         wheel.into_bytes(),
         0o100644,
     ));
+    let record = record_text(&members);
+    members.push(Member::new(
+        "demo-1.0.dist-info/RECORD",
+        record.into_bytes(),
+        0o100644,
+    ));
+    members
+}
+
+/// `demo-1.0.dist-info/RECORD` for `members` as they are (RECORD itself,
+/// if among them, left out and listed last without hash or size).
+pub fn record_text(members: &[Member]) -> String {
     let mut record = String::new();
-    for m in &members {
+    for m in members.iter().filter(|m| !m.name.ends_with("/RECORD")) {
         let digest = sha2::Sha256::digest(&m.data);
         record.push_str(&format!(
             "{},sha256={},{}\n",
@@ -179,12 +191,7 @@ pub fn wheel_members(platform: &str, files: &[(&str, Vec<u8>, u32)]) -> Vec<Memb
         ));
     }
     record.push_str("demo-1.0.dist-info/RECORD,,\n");
-    members.push(Member::new(
-        "demo-1.0.dist-info/RECORD",
-        record.into_bytes(),
-        0o100644,
-    ));
-    members
+    record
 }
 
 /// Write `members` as `demo-1.0-py3-none-<platform>.whl` in `dir`.
